@@ -1,0 +1,185 @@
+"""Account forms. Labels and messages are lazy so each page shows them in its own language."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+
+from ..i18n import COUNTRY_CODES, DISTRICTS, LOCALES, RESIDENT_LOCALES, country_choices, district_choices
+from .models import AFFILIATION_LABELS, CONSENT_LABELS, Affiliation, ConsentPurpose
+
+REQUIRED = _l("This field is required.")
+
+
+def _email_field():
+    return EmailField(
+        _l("Email address"),
+        validators=[DataRequired(REQUIRED), Length(max=320, message=_l("This is too long."))],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def _affiliation_choices():
+    return [("", _l("I prefer not to say"))] + [
+        (a.name, label) for a, label in AFFILIATION_LABELS.items()
+    ]
+
+
+class ProfileFields(FlaskForm):
+    """Fields a resident gives at registration and may change later."""
+
+    name = StringField(
+        _l("Full name"),
+        validators=[DataRequired(REQUIRED), Length(max=120, message=_l("This is too long."))],
+        render_kw={"autocomplete": "name"},
+    )
+    # Choices are checked by the validators below, whose messages are the portal's own.
+    nationality = SelectField(
+        _l("Nationality"), validators=[InputRequired(REQUIRED)], validate_choice=False
+    )
+    locale = SelectField(
+        _l("Preferred language"), validators=[InputRequired(REQUIRED)], validate_choice=False
+    )
+    district = SelectField(
+        _l("District of residence"), validators=[InputRequired(REQUIRED)], validate_choice=False
+    )
+    claimed_affiliation = SelectField(_l("Your affiliation (optional)"), validate_choice=False)
+
+    def __init__(self, *args, staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nationality.choices = [("", _l("Choose a country"))] + country_choices()
+        languages = LOCALES if staff else {k: LOCALES[k] for k in RESIDENT_LOCALES}
+        self.locale.choices = list(languages.items())
+        self.district.choices = [("", _l("Choose a district"))] + district_choices()
+        self.claimed_affiliation.choices = _affiliation_choices()
+
+    def validate_nationality(self, field):
+        if field.data not in COUNTRY_CODES:
+            raise ValidationError(_l("Choose a country from the list."))
+
+    def validate_locale(self, field):
+        if field.data not in dict(self.locale.choices):
+            raise ValidationError(_l("Choose a language from the list."))
+
+    def validate_district(self, field):
+        if field.data not in DISTRICTS:
+            raise ValidationError(_l("Choose a district from the list."))
+
+    def validate_claimed_affiliation(self, field):
+        if field.data and field.data not in Affiliation.__members__:
+            raise ValidationError(_l("Choose an affiliation from the list."))
+
+    @property
+    def affiliation_value(self) -> Affiliation | None:
+        return Affiliation[self.claimed_affiliation.data] if self.claimed_affiliation.data else None
+
+
+class RegisterForm(ProfileFields):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("At least 10 characters. Avoid common passwords."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    consent_account = BooleanField(CONSENT_LABELS[ConsentPurpose.account])
+    consent_invitations = BooleanField(CONSENT_LABELS[ConsentPurpose.invitations])
+    consent_research = BooleanField(CONSENT_LABELS[ConsentPurpose.research])
+
+    def validate_consent_account(self, field):
+        if not field.data:
+            raise ValidationError(_l("You must agree to this for us to create your account."))
+
+    @property
+    def consents(self) -> list[ConsentPurpose]:
+        return [p for p in ConsentPurpose if getattr(self, f"consent_{p.name}").data]
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
+
+
+class ResetRequestForm(FlaskForm):
+    email = _email_field()
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("At least 10 characters. Avoid common passwords."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(REQUIRED)],
+        description=_l("At least 10 characters. Avoid common passwords."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    new_password_again = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("new_password", message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ProfileForm(ProfileFields):
+    consent_invitations = BooleanField(CONSENT_LABELS[ConsentPurpose.invitations])
+    consent_research = BooleanField(CONSENT_LABELS[ConsentPurpose.research])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    understood = BooleanField(
+        _l("I understand that my account and personal data will be erased for good."),
+        validators=[DataRequired(_l("Tick this box to confirm."))],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """Just the CSRF token: confirming is a button, so mail scanners that open links do not."""
+
+
+class ResendConfirmationForm(FlaskForm):
+    """A button that sends the confirmation mail again."""
+
+
+class LogoutForm(FlaskForm):
+    """The sign-out button in the header."""

@@ -1,0 +1,117 @@
+"""``flask translate ...`` and ``flask demo seed``."""
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from babel.messages.pofile import read_po
+from flask.cli import AppGroup
+
+from config import BASE_DIR
+
+from .i18n import LOCALES
+
+TRANSLATIONS = BASE_DIR / "translations"
+POT = TRANSLATIONS / "messages.pot"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
+
+translate_cli = AppGroup("translate", help="Keep the message catalogs in step with the code.")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
+                   cwd=BASE_DIR)
+
+
+def extract(output: Path) -> None:
+    _pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "--add-comments=i18n:", "--sort-by-file",
+        "--project=seoul-foreigner-portal", "-o", str(output), "portal", "templates",
+    )
+
+
+@translate_cli.command("update")
+def update_command() -> None:
+    """Extract messages from the code and merge them into every catalog."""
+    extract(POT)
+    for lang in LOCALES:
+        if (TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po").exists():
+            _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang,
+                     "--ignore-obsolete")
+        else:
+            _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
+
+
+@translate_cli.command("compile")
+def compile_command() -> None:
+    """Compile the catalogs into the .mo files the portal reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in PLACEHOLDER.finditer(text))
+
+
+def check_catalogs() -> list[str]:
+    """Return every problem: messages missing, untranslated, fuzzy or with other placeholders."""
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pot_path = Path(tmp) / "messages.pot"
+        extract(pot_path)
+        with pot_path.open("rb") as f:
+            template = read_po(f)
+    wanted = {m.id for m in template if m.id}
+    for lang in LOCALES:
+        po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        if not po_path.exists():
+            problems.append(f"{lang}: no catalog at {po_path.relative_to(BASE_DIR)}")
+            continue
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        present = {m.id for m in catalog if m.id}
+        for msgid in sorted(wanted - present, key=str):
+            problems.append(f"{lang}: missing {msgid!r} (run flask translate update)")
+        for message in catalog:
+            if not message.id or message.id not in wanted:
+                continue
+            singular = message.id[0] if isinstance(message.id, tuple) else message.id
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy:
+                problems.append(f"{lang}: fuzzy {singular!r}")
+            if not all(strings):
+                problems.append(f"{lang}: untranslated {singular!r}")
+                continue
+            source = placeholders(singular)
+            for translated in strings:
+                if placeholders(translated) != source and not (
+                    isinstance(message.id, tuple) and "%(num)d" in translated
+                ):
+                    problems.append(
+                        f"{lang}: placeholders differ in {singular!r}: "
+                        f"{placeholders(translated)} != {source}"
+                    )
+    return problems
+
+
+@translate_cli.command("check")
+def check_command() -> None:
+    """Fail when a catalog is out of step with the code, incomplete, fuzzy or mismatched."""
+    problems = check_catalogs()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo(f"{len(LOCALES)} catalogs complete")
+
+
+@demo_cli.command("seed")
+def seed_command() -> None:
+    """Load realistic demonstration data (does nothing when it is already there)."""
+    from .demo import seed
+
+    created = seed()
+    click.echo(created)

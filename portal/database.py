@@ -1,0 +1,40 @@
+"""Engine set-up: SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``.
+
+Python's sqlite3 module starts transactions lazily and as DEFERRED; a deferred transaction that
+later writes fails at once with "database is locked" when another process wrote meanwhile. So
+the driver's own transaction handling is switched off and every transaction that may write
+(anything but a GET/HEAD request) starts with ``BEGIN IMMEDIATE``, which waits for the write
+lock up to the busy timeout instead. Pages read with GET never write.
+"""
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def may_write() -> bool:
+    """True unless this is a read-only request."""
+    return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+def configure_engine(engine: Engine, *, busy_timeout: int) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    in_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy's "begin" event issues BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write() else "BEGIN")

@@ -1,0 +1,180 @@
+"""Locale selection, the ``/<lang>/`` URL prefix and per-locale lists (countries, districts)."""
+
+from functools import cache
+
+import pycountry
+from babel import Locale
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.routing import AnyConverter
+
+# UI languages, in the order the switcher shows them; the value is the language's own name.
+LOCALES: dict[str, str] = {
+    "en": "English",
+    "zh": "简体中文",
+    "ja": "日本語",
+    "vi": "Tiếng Việt",
+    "ko": "한국어",
+}
+RESIDENT_LOCALES = ("en", "zh", "ja", "vi")  # staff also work in Korean
+DEFAULT_LOCALE = "en"
+LANG_COOKIE = "lang"
+# BCP 47 tags for <html lang>: the portal's Chinese is Simplified.
+HTML_LANG = {"en": "en", "zh": "zh-Hans", "ja": "ja", "vi": "vi", "ko": "ko"}
+
+# Seoul's 25 autonomous districts (gu), by their romanised code, plus "outside Seoul".
+DISTRICTS = {
+    "dobong": _l("Dobong-gu"),
+    "dongdaemun": _l("Dongdaemun-gu"),
+    "dongjak": _l("Dongjak-gu"),
+    "eunpyeong": _l("Eunpyeong-gu"),
+    "gangbuk": _l("Gangbuk-gu"),
+    "gangdong": _l("Gangdong-gu"),
+    "gangnam": _l("Gangnam-gu"),
+    "gangseo": _l("Gangseo-gu"),
+    "geumcheon": _l("Geumcheon-gu"),
+    "guro": _l("Guro-gu"),
+    "gwanak": _l("Gwanak-gu"),
+    "gwangjin": _l("Gwangjin-gu"),
+    "jongno": _l("Jongno-gu"),
+    "jung": _l("Jung-gu"),
+    "jungnang": _l("Jungnang-gu"),
+    "mapo": _l("Mapo-gu"),
+    "nowon": _l("Nowon-gu"),
+    "seocho": _l("Seocho-gu"),
+    "seodaemun": _l("Seodaemun-gu"),
+    "seongbuk": _l("Seongbuk-gu"),
+    "seongdong": _l("Seongdong-gu"),
+    "songpa": _l("Songpa-gu"),
+    "yangcheon": _l("Yangcheon-gu"),
+    "yeongdeungpo": _l("Yeongdeungpo-gu"),
+    "yongsan": _l("Yongsan-gu"),
+    "outside": _l("Outside Seoul"),
+}
+
+
+def is_locale(code: str | None) -> bool:
+    return code in LOCALES
+
+
+def current_lang() -> str:
+    """Return the UI language of this request."""
+    return g.get("lang") or DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the language in the URL, else the best guess."""
+    lang = g.get("lang")
+    if lang:
+        return lang
+    return guess_locale()
+
+
+def guess_locale() -> str:
+    """Choose a language for a request without one: saved, cookie, Accept-Language, English."""
+    if current_user and current_user.is_authenticated and is_locale(current_user.locale):
+        return current_user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if is_locale(cookie):
+        return cookie
+    return request.accept_languages.best_match(list(LOCALES)) or DEFAULT_LOCALE
+
+
+def html_lang() -> str:
+    return HTML_LANG.get(current_lang(), current_lang())
+
+
+def switch_language_url(lang: str) -> str:
+    """Return the current page's address in another language."""
+    endpoint = request.endpoint
+    args = dict(request.view_args or {})
+    if not endpoint or "lang" not in args or request.method != "GET":
+        return url_for("core.home", lang=lang)
+    args["lang"] = lang
+    query = request.args.to_dict(flat=False)
+    return url_for(endpoint, **args, **query)
+
+
+@cache
+def _country_names(lang: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(lang).territories
+    names = [
+        (country.alpha_2, territories.get(country.alpha_2, country.name))
+        for country in pycountry.countries
+    ]
+    return tuple(sorted(names, key=lambda pair: pair[1].casefold()))
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 countries named in the UI language, sorted by that name."""
+    return list(_country_names(str(get_locale() or DEFAULT_LOCALE)))
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    lang = str(get_locale() or DEFAULT_LOCALE)
+    return Locale.parse(lang).territories.get(code, code)
+
+
+COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
+
+
+def district_choices() -> list[tuple[str, str]]:
+    return [(code, str(name)) for code, name in DISTRICTS.items()]
+
+
+def district_name(code: str | None) -> str:
+    return str(DISTRICTS[code]) if code in DISTRICTS else ""
+
+
+class LangConverter(AnyConverter):
+    """URL converter matching only the UI languages, so ``/<lang:lang>/`` never shadows a path."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, *LOCALES)
+
+
+def register_converter(app: Flask) -> None:
+    app.url_map.converters["lang"] = LangConverter
+
+
+def init_app(app: Flask) -> None:
+    """Route ``/<lang>/`` prefixes into ``g.lang`` and back into every ``url_for``."""
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if "lang" in values or not g.get("lang"):
+            return
+        if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.lang
+
+    @app.after_request
+    def remember_lang(response):
+        lang = g.get("lang")
+        if lang and request.cookies.get(LANG_COOKIE) != lang:
+            response.set_cookie(
+                LANG_COOKIE,
+                lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+            )
+        return response
+
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES,
+        html_lang=html_lang,
+        current_lang=current_lang,
+        switch_language_url=switch_language_url,
+        country_name=country_name,
+        district_name=district_name,
+    )

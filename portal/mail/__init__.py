@@ -1,0 +1,1 @@
+"""Mail: the outbox, its renderers and the workers that deliver it."""

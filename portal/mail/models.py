@@ -1,0 +1,35 @@
+"""The transactional outbox: mail written with the change that caused it."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models import UTCDateTime, enum_column, utcnow
+
+
+class OutboxStatus(enum.Enum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"  # gave up after the last attempt
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(sa.String(320))
+    locale: Mapped[str] = mapped_column(sa.String(8))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text)
+    html: Mapped[str | None] = mapped_column(sa.Text)
+    status: Mapped[OutboxStatus] = enum_column(OutboxStatus, default=OutboxStatus.pending)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
