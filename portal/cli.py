@@ -30,7 +30,7 @@ def _pybabel(*args: str) -> None:
 def extract(output: Path) -> None:
     _pybabel(
         "extract", "-F", "babel.cfg", "-k", "_l", "--add-comments=i18n:", "--sort-by-file",
-        "--project=seoul-foreigner-portal", "-o", str(output), "portal", "templates",
+        "--project=seoul-foreigner-portal", "-o", str(output), ".",
     )
 
 
