@@ -44,6 +44,21 @@ def update_command() -> None:
                      "--ignore-obsolete")
         else:
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
+    fill_source_catalog(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+
+
+def fill_source_catalog(path: Path) -> None:
+    """English is the source language: its catalog repeats each message as its translation."""
+    from babel.messages.pofile import write_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="en")
+    for message in catalog:
+        if message.id:
+            message.string = message.id
+            message.flags.discard("fuzzy")
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100)
 
 
 @translate_cli.command("compile")
