@@ -52,10 +52,11 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Date"] = format_datetime(message.created_at)
     # A stable id lets a receiving server spot a message delivered twice after a crash.
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
-    email["Content-Language"] = message.locale
     email.set_content(message.text)
     if message.html:
         email.add_alternative(message.html, subtype="html")
+    # After the body: set_content() clears every Content-* header.
+    email["Content-Language"] = message.locale
     return email
 
 

@@ -1,0 +1,189 @@
+"""Browser tests: headless Chromium (Playwright) against the portal served on loopback.
+
+Each module gets one live server per database backend, on a fresh database, in a thread of the
+test process, so tests can read what the server wrote (the outbox) through the same app. The
+server commits for real: these tests are ``no_transaction`` and use unique addresses instead.
+"""
+
+import json
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale, gettext
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from portal.extensions import db
+from tests.conftest import make_app, require
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# How long a Playwright wait may last before the test fails (milliseconds).
+TIMEOUT_MS = 10_000
+BLOCKING_IMPACTS = ("serious", "critical")
+# Minor and moderate axe findings of the run: rule -> paths (reported, never failed).
+AXE_FINDINGS: dict[str, set[str]] = {}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this directory: browser, and outside the rollback wrapper."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.no_transaction)
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+    server: BaseWSGIServer
+
+    def gettext(self, lang: str, message: str, **variables) -> str:
+        """``message`` translated into ``lang`` as the server would render it now."""
+        with self.app.test_request_context(), force_locale(lang):
+            return gettext(message, **variables)
+
+
+@pytest.fixture(scope="module")
+def live_server(backend, fresh_databases, tmp_path_factory):
+    """The portal on a fresh database, served by a threaded werkzeug server on loopback."""
+    # Bind first so SITE_URL (used for links in mail) can name the real port, with no race.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    port = listener.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+
+    app = make_app(
+        fresh_databases.new(), tmp_path_factory.mktemp(f"live-{backend}"), SITE_URL=url
+    )
+    with app.app_context():
+        db.create_all()
+    server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
+    listener.close()  # the server holds its own duplicate of the socket
+    thread = threading.Thread(target=server.serve_forever, name=f"live-{backend}", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=url, server=server)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not CHROMIUM.exists():
+        require(f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        yield playwright
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Return a factory opening a page in a fresh context (own cookies) on the live server.
+
+    CSP is bypassed so axe can be injected. Any response with a 5xx status fails the test.
+    """
+    contexts = []
+    server_errors: list[str] = []
+
+    def open_page(**context_options):
+        context = browser.new_context(
+            base_url=live_server.url, bypass_csp=True, **context_options
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+
+        def record_server_error(response):
+            if response.status >= 500:
+                server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+        page.on("response", record_server_error)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not server_errors, "the server answered with errors:\n" + "\n".join(server_errors)
+
+
+def _format_violations(url: str, violations: list[dict]) -> str:
+    lines = [f"axe found {len(violations)} serious/critical violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" <{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(json.dumps(part) for part in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    at {target}: {summary}")
+    return "\n".join(lines)
+
+
+def run_axe(page) -> list[dict]:
+    """Inject the vendored axe-core and return every violation on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return results["violations"]
+
+
+def axe_check(page) -> None:
+    """Fail on any serious or critical axe violation; remember minor and moderate ones."""
+    violations = run_axe(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    for violation in violations:
+        if violation not in blocking:
+            path = urlsplit(page.url).path
+            AXE_FINDINGS.setdefault(f"{violation['id']} ({violation['impact']})", set()).add(path)
+    assert not blocking, _format_violations(page.url, blocking)
+
+
+@pytest.fixture(name="axe_check")
+def axe_check_fixture():
+    """The ``axe_check(page)`` helper, for tests that prefer a fixture to an import."""
+    return axe_check
+
+
+def pytest_terminal_summary(terminalreporter):
+    """List the minor and moderate axe findings, which do not fail the run."""
+    if not AXE_FINDINGS:
+        return
+    terminalreporter.section("axe: minor and moderate findings (not failing)")
+    for rule, urls in sorted(AXE_FINDINGS.items()):
+        terminalreporter.line(f"{rule}: {', '.join(sorted(urls))}")

@@ -1,0 +1,143 @@
+"""The outbox: mail written with the change, delivered by workers exactly once."""
+
+import email
+from datetime import timedelta
+from email import policy
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from portal.extensions import db
+from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.service import deliver_due, retry_delay
+from portal.models import utcnow
+from tests.fixtures.accounts import submit
+
+
+def queue(n=1, **values):
+    for i in range(n):
+        db.session.add(
+            OutboxMessage(
+                recipient=values.get("recipient", f"r{i}@example.org"),
+                locale=values.get("locale", "en"),
+                subject=values.get("subject", f"Subject {i}"),
+                text=values.get("text", "Body text"),
+                html=values.get("html", "<p>Body text</p>"),
+            )
+        )
+    db.session.commit()
+
+
+def test_mail_rolls_back_with_the_change_that_caused_it(app, outbox):
+    from portal.accounts.service import request_password_reset
+
+    from tests.fixtures.accounts import _hash
+    from portal.accounts.models import User
+
+    db.session.add(User(name="A", email="a@example.org", password_hash=_hash("x")))
+    db.session.commit()
+    with app.test_request_context("/en/"):
+        request_password_reset("a@example.org")
+        assert len(outbox("a@example.org")) == 1
+        db.session.rollback()
+    assert outbox("a@example.org") == []
+
+
+def test_deliver_sends_text_and_html_through_smtp(app, smtp_server):
+    queue(recipient="lan@example.vn", locale="vi", subject="Xác nhận địa chỉ email",
+          text="Xin chào Lan", html="<p>Xin chào Lan</p>")
+    report = deliver_due()
+    assert report.sent == 1
+    [received] = smtp_server.received
+    assert received["To"] == "lan@example.vn"
+    parsed = email.message_from_bytes(received.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Xác nhận địa chỉ email"
+    assert parsed["Content-Language"] == "vi"
+    assert parsed.get_body(("plain",)).get_content().strip() == "Xin chào Lan"
+    assert "<p>Xin chào Lan</p>" in parsed.get_body(("html",)).get_content()
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert message.status is OutboxStatus.sent and message.sent_at is not None
+    assert message.attempts == 1
+
+
+def test_sent_mail_is_never_sent_again(app, smtp_server):
+    queue(3)
+    assert deliver_due().sent == 3
+    assert deliver_due().sent == 0
+    assert len(smtp_server.received) == 3
+
+
+def test_a_smtp_failure_is_retried_later_with_backoff(app, smtp_server):
+    queue(1)
+    smtp_server.fail_next = 1
+    before = utcnow()
+    report = deliver_due()
+    assert (report.sent, report.retried) == (0, 1)
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert message.status is OutboxStatus.pending
+    assert message.next_attempt_at >= before + timedelta(seconds=30)
+    assert "451" in message.last_error
+    assert deliver_due().handled == 0  # not due yet
+    message.next_attempt_at = utcnow()
+    db.session.commit()
+    assert deliver_due().sent == 1
+    assert len(smtp_server.received) == 1
+
+
+def test_an_unreachable_server_is_retried(app, smtp_server):
+    queue(1)
+    app.config["MAIL_PORT"] = 1  # nothing listens there
+    assert deliver_due().retried == 1
+
+
+def test_mail_fails_for_good_after_the_last_attempt(app, smtp_server, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 2)
+    queue(1)
+    for _ in range(2):
+        smtp_server.fail_next = 1
+        db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow()))
+        db.session.commit()
+        deliver_due()
+    message = db.session.scalar(sa.select(OutboxMessage))
+    assert message.status is OutboxStatus.failed
+    assert message.attempts == 2
+
+
+def test_backoff_grows_and_is_capped():
+    assert retry_delay(1) == timedelta(seconds=30)
+    assert retry_delay(2) == timedelta(seconds=60)
+    assert retry_delay(3) == timedelta(seconds=120)
+    assert retry_delay(30) == timedelta(hours=6)
+
+
+def test_file_backend_writes_eml_files(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path))
+    queue(2)
+    assert deliver_due().sent == 2
+    files = sorted(tmp_path.glob("*.eml"))
+    assert len(files) == 2
+    parsed = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "Subject 0"
+
+
+def test_the_deliver_command_sends_everything_due_once(app, smtp_server):
+    queue(25)
+    result = CliRunner().invoke(app.cli, ["outbox", "deliver", "--once", "--batch", "10"])
+    assert result.exit_code == 0, result.output
+    assert "delivered 25 message(s)" in result.output
+    assert len(smtp_server.received) == 25
+
+
+def test_registration_mail_reaches_the_smtp_server(app, client, smtp_server):
+    submit(
+        client, "/zh/register",
+        {"name": "王小明", "email": "wang@example.cn", "nationality": "CN", "locale": "zh",
+         "district": "guro", "password": "river-lantern-47", "password_again": "river-lantern-47",
+         "consent_account": "y"},
+    )
+    deliver_due()
+    [received] = smtp_server.received
+    parsed = email.message_from_bytes(received.as_bytes(), policy=policy.default)
+    assert parsed["To"] == "wang@example.cn"
+    assert "/zh/confirm/" in parsed.get_body(("plain",)).get_content()

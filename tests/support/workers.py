@@ -1,0 +1,54 @@
+"""Code run in child processes by the concurrency tests (importable, so 'spawn' can find it)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+import sqlalchemy as sa
+
+
+def child_app(url: str, **overrides):
+    from config import TestConfig
+    from portal import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="portal-child-"))
+    return create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=url, MAIL_FILE_DIR=str(tmp / "mail"), **overrides
+    )
+
+
+def deliver_worker(url: str, smtp_port: int, start) -> int:
+    """Deliver the outbox until nothing is due; return how many this process sent."""
+    from portal.extensions import db
+    from portal.mail.service import deliver_due
+
+    app = child_app(url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port)
+    start.wait()
+    sent = 0
+    with app.app_context():
+        while True:
+            report = deliver_due(limit=5)
+            sent += report.sent
+            if report.handled == 0:
+                break
+        db.engine.dispose()
+    return sent
+
+
+def increment_worker(url: str, times: int, start) -> int:
+    """Read-modify-write a shared counter ``times`` times, each in its own write transaction."""
+    from portal.extensions import db
+    from portal.models import AuditLog
+
+    app = child_app(url)
+    start.wait()
+    with app.app_context():
+        for _ in range(times):
+            entry = db.session.scalars(
+                sa.select(AuditLog).where(AuditLog.action == "counter").with_for_update()
+            ).one()
+            entry.object_id = (entry.object_id or 0) + 1
+            db.session.add(AuditLog(action="tick", object_type="test", object_id=os.getpid()))
+            db.session.commit()
+        db.engine.dispose()
+    return times
