@@ -73,7 +73,9 @@ class Config:
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
-    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Seoul Foreigner Portal <noreply@portal.seoul.test>")
+    MAIL_SENDER = os.environ.get(
+        "MAIL_SENDER", "Seoul Foreigner Portal <noreply@portal.seoul.test>"
+    )
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)  # STARTTLS on a plain port

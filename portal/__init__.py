@@ -12,8 +12,8 @@ from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig
 
 from . import errors, i18n
 from .database import configure_engine
-from .models import utcnow
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .models import utcnow
 from .security import init_security
 
 

@@ -71,7 +71,7 @@ def placeholders(text: str) -> list[str]:
     return sorted(m.group(0) for m in PLACEHOLDER.finditer(text))
 
 
-def check_catalogs() -> list[str]:
+def check_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
     """Return every problem: messages missing, untranslated, fuzzy or with other placeholders."""
     problems: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,9 +81,9 @@ def check_catalogs() -> list[str]:
             template = read_po(f)
     wanted = {m.id for m in template if m.id}
     for lang in LOCALES:
-        po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        po_path = directory / lang / "LC_MESSAGES" / "messages.po"
         if not po_path.exists():
-            problems.append(f"{lang}: no catalog at {po_path.relative_to(BASE_DIR)}")
+            problems.append(f"{lang}: no catalog at {po_path}")
             continue
         with po_path.open("rb") as f:
             catalog = read_po(f, locale=lang)

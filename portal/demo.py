@@ -14,7 +14,8 @@ STAFF_EMAIL = "staff@seoul.example"
 
 # (name, email, locale, nationality, district, affiliation)
 RESIDENTS = [
-    ("Emily Carter", "emily.carter@example.com", "en", "US", "yongsan", Affiliation.foreign_student),
+    ("Emily Carter", "emily.carter@example.com", "en", "US", "yongsan",
+     Affiliation.foreign_student),
     ("王小明", "wang.xiaoming@example.cn", "zh", "CN", "guro", Affiliation.vocational_trainee),
     ("佐藤 美咲", "misaki.sato@example.jp", "ja", "JP", "mapo", Affiliation.foreign_journalist),
     ("Nguyễn Thị Lan", "lan.nguyen@example.vn", "vi", "VN", "geumcheon",
@@ -24,11 +25,15 @@ RESIDENTS = [
     ("李娜", "li.na@example.cn", "zh", "CN", "gwanak", Affiliation.foreign_student),
     ("Maria Santos", "maria.santos@example.ph", "en", "PH", "dongdaemun",
      Affiliation.multicultural_family),
-    ("Aigerim Nurlanovna", "aigerim@example.kz", "en", "KZ", "seongdong", Affiliation.former_intern),
-    ("田中 健", "ken.tanaka@example.jp", "ja", "JP", "seocho", Affiliation.finance_professional),
+    ("Aigerim Nurlanovna", "aigerim@example.kz", "en", "KZ", "seongdong",
+     Affiliation.former_intern),
+    ("田中 健", "ken.tanaka@example.jp", "ja", "JP", "seocho",
+     Affiliation.finance_professional),
     ("Oliver Schmidt", "oliver.schmidt@example.de", "en", "DE", "jongno", Affiliation.diplomat),
-    ("Batbayar Ganbold", "batbayar@example.mn", "en", "MN", "gwangjin", Affiliation.other),
-    ("Phạm Minh Anh", "minhanh.pham@example.vn", "vi", "VN", "outside", Affiliation.foreign_student),
+    ("Batbayar Ganbold", "batbayar@example.mn", "en", "MN", "gwangjin",
+     Affiliation.other),
+    ("Phạm Minh Anh", "minhanh.pham@example.vn", "vi", "VN", "outside",
+     Affiliation.foreign_student),
 ]
 
 # (name, email, locale, nationality, organisation, title, tier, affiliation)

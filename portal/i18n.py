@@ -4,7 +4,7 @@ from functools import cache
 
 import pycountry
 from babel import Locale
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,7 +69,7 @@ def select_locale() -> str:
     lang = g.get("lang")
     if lang:
         return lang
-    return guess_locale()
+    return guess_locale() if has_request_context() else DEFAULT_LOCALE
 
 
 def guess_locale() -> str:
@@ -88,11 +88,12 @@ def html_lang() -> str:
 
 def switch_language_url(lang: str) -> str:
     """Return the current page's address in another language."""
-    endpoint = request.endpoint
-    args = dict(request.view_args or {})
-    if not endpoint or "lang" not in args or request.method != "GET":
+    rule = request.url_rule
+    # After a POST (a form with errors) or on a page outside /<lang>/, go to the home page.
+    if rule is None or "lang" not in rule.arguments or request.method != "GET":
         return url_for("core.home", lang=lang)
-    args["lang"] = lang
+    args = {**(request.view_args or {}), "lang": lang}
+    endpoint = request.endpoint
     query = request.args.to_dict(flat=False)
     return url_for(endpoint, **args, **query)
 

@@ -5,7 +5,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
-from ..i18n import COUNTRY_CODES, DISTRICTS, LOCALES, RESIDENT_LOCALES, country_choices, district_choices
+from ..i18n import (
+    COUNTRY_CODES,
+    DISTRICTS,
+    LOCALES,
+    RESIDENT_LOCALES,
+    country_choices,
+    district_choices,
+)
 from .models import AFFILIATION_LABELS, CONSENT_LABELS, Affiliation, ConsentPurpose
 
 REQUIRED = _l("This field is required.")

@@ -69,7 +69,7 @@ class ConsentPurpose(enum.Enum):
 
     account = "account"  # run the account and answer the person's reports
     invitations = "invitations"  # invite the person to events, forums and meetings
-    research = "research"  # use answers, anonymised, to improve city policy
+    research = "research"  # study reports, without names, to improve city policy
 
 
 CONSENT_LABELS = {

@@ -312,7 +312,7 @@ def delete_account(user: User, *, password: str) -> None:
     user.consents.clear()
     user.name = ""
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
-    user.password_hash = "!"  # matches no password
+    user.password_hash = "!"  # noqa: S105 - an unusable hash: matches no password
     user.nationality = None
     user.district = None
     user.claimed_affiliation = None

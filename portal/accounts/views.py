@@ -187,7 +187,9 @@ def profile():
             "locale": user.locale,
             "nationality": user.nationality or "",
             "district": user.district or "",
-            "claimed_affiliation": user.claimed_affiliation.name if user.claimed_affiliation else "",
+            "claimed_affiliation": (
+                user.claimed_affiliation.name if user.claimed_affiliation else ""
+            ),
             "consent_invitations": ConsentPurpose.invitations in active,
             "consent_research": ConsentPurpose.research in active,
         }

@@ -1,10 +1,10 @@
 """Staff pages of the contact directory: people with accounts, contacts, classification."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Affiliation, Role, User
 from ..extensions import db

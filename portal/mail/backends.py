@@ -1,5 +1,6 @@
 """Where delivered mail goes: an SMTP server in production, ``.eml`` files when embedded."""
 
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -73,10 +74,8 @@ class SMTPBackend:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self.connection = None
 
 

@@ -29,7 +29,7 @@ def test_logout_only_accepts_post(client, resident):
 
 
 def test_email_is_matched_case_insensitively(client, create_user):
-    user = create_user(email="mixed@example.org")
+    create_user(email="mixed@example.org")
     assert sign_in(client, "  MIXED@Example.org ").status_code == 302
 
 

@@ -29,10 +29,9 @@ def queue(n=1, **values):
 
 
 def test_mail_rolls_back_with_the_change_that_caused_it(app, outbox):
-    from portal.accounts.service import request_password_reset
-
-    from tests.fixtures.accounts import _hash
     from portal.accounts.models import User
+    from portal.accounts.service import request_password_reset
+    from tests.fixtures.accounts import _hash
 
     db.session.add(User(name="A", email="a@example.org", password_hash=_hash("x")))
     db.session.commit()

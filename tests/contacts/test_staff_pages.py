@@ -1,0 +1,196 @@
+"""Staff pages: who may open them, classifying people, the audit log, paging."""
+
+import pytest
+import sqlalchemy as sa
+
+from portal.accounts.models import Affiliation, Role
+from portal.contacts.models import Contact, Tier
+from portal.contacts.service import classify_user
+from portal.extensions import db
+from portal.models import AuditLog
+from tests.fixtures.accounts import PASSWORD, csrf_token, submit
+
+STAFF_URLS = ["/en/staff/", "/en/staff/users", "/en/staff/contacts", "/ko/staff/users"]
+ADMIN_URLS = ["/en/staff/admin/staff", "/en/staff/admin/audit"]
+
+
+@pytest.mark.parametrize("url", STAFF_URLS + ADMIN_URLS)
+def test_visitors_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("url", STAFF_URLS + ADMIN_URLS)
+def test_residents_get_403(client, login, resident, url):
+    login(resident)
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", STAFF_URLS)
+def test_staff_open_staff_pages(client, login, staff_user, url):
+    login(staff_user)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+def test_only_admins_open_admin_pages(client, login, staff_user, url):
+    login(staff_user)
+    assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+def test_admins_open_admin_pages(client, login, admin_user, url):
+    login(admin_user)
+    assert client.get(url).status_code == 200
+
+
+def test_registering_with_a_contacts_email_links_them(client):
+    contact = Contact(name="Jean-Luc Moreau", email="jl.moreau@example.fr",
+                      tier=Tier.global_leaders, affiliation=Affiliation.diplomat)
+    db.session.add(contact)
+    db.session.commit()
+    submit(
+        client, "/en/register",
+        {"name": "Jean-Luc Moreau", "email": "JL.Moreau@example.fr", "nationality": "FR",
+         "locale": "en", "district": "yongsan", "password": PASSWORD,
+         "password_again": PASSWORD, "consent_account": "y"},
+    )
+    db.session.refresh(contact)
+    assert contact.user is not None
+    assert contact.user.email == "jl.moreau@example.fr"
+    assert contact.tier is Tier.global_leaders  # the tier stays what staff set
+
+
+def test_a_resident_can_only_claim_an_affiliation_never_a_tier(client):
+    submit(
+        client, "/en/register",
+        {"name": "Claimer", "email": "claim@example.org", "nationality": "US", "locale": "en",
+         "district": "mapo", "password": PASSWORD, "password_again": PASSWORD,
+         "consent_account": "y", "claimed_affiliation": "diplomat", "tier": "global_leaders"},
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 0
+
+
+def test_staff_classify_a_user_and_the_change_is_audited(client, login, staff_user, resident):
+    login(staff_user)
+    response = submit(
+        client, f"/en/staff/users/{resident.id}",
+        {"tier": "global_elite", "affiliation": "foreign_journalist"},
+    )
+    assert response.status_code == 302
+    contact = db.session.scalar(sa.select(Contact).where(Contact.user_id == resident.id))
+    assert contact.tier is Tier.global_elite
+    assert contact.affiliation is Affiliation.foreign_journalist
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "contact.classify"))
+    assert entry.actor_id == staff_user.id
+    assert entry.object_id == contact.id
+    assert entry.before == {"tier": "unclassified", "affiliation": None, "user_id": resident.id}
+    assert entry.after == {"tier": "global_elite", "affiliation": "foreign_journalist",
+                           "user_id": resident.id}
+    assert entry.created_at is not None
+
+
+def test_reclassifying_records_before_and_after(staff_user, resident, app):
+    with app.test_request_context("/en/"):
+        classify_user(resident, tier=Tier.next_generation, affiliation=None, by=staff_user)
+        classify_user(resident, tier=Tier.global_leaders, affiliation=Affiliation.honorary_citizen,
+                      by=staff_user)
+        classify_user(resident, tier=Tier.global_leaders, affiliation=Affiliation.honorary_citizen,
+                      by=staff_user)  # no change, no entry
+    entries = db.session.scalars(sa.select(AuditLog).order_by(AuditLog.id)).all()
+    assert [e.after["tier"] for e in entries] == ["next_generation", "global_leaders"]
+    assert entries[1].before["tier"] == "next_generation"
+
+
+def test_classification_rejects_unknown_values(client, login, staff_user, resident):
+    login(staff_user)
+    response = submit(client, f"/en/staff/users/{resident.id}", {"tier": "emperor"})
+    assert response.status_code == 200
+    assert 'id="tier-error"' in response.get_data(as_text=True)
+
+
+def test_residents_cannot_classify(client, login, resident, create_user):
+    other = create_user()
+    login(resident)
+    token = csrf_token(client, "/en/account/")
+    response = client.post(
+        f"/en/staff/users/{other.id}", data={"csrf_token": token, "tier": "global_leaders"}
+    )
+    assert response.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 0
+
+
+def test_admin_creates_a_staff_account_in_the_admin_page(client, login, admin_user):
+    login(admin_user)
+    response = submit(
+        client, "/en/staff/admin/staff",
+        {"name": "김민준", "email": "Minjun.Kim@Seoul.go.kr", "password": "gwanghwamun-2026"},
+    )
+    assert response.status_code == 302
+    from portal.accounts.models import User
+
+    user = db.session.scalar(sa.select(User).where(User.email == "minjun.kim@seoul.go.kr"))
+    assert user.role is Role.staff and user.confirmed_at is not None
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "user.create_staff"))
+    assert entry.actor_id == admin_user.id
+
+
+def test_creating_staff_with_a_taken_address_shows_the_error(client, login, admin_user):
+    login(admin_user)
+    response = submit(
+        client, "/en/staff/admin/staff",
+        {"name": "Dup", "email": admin_user.email.upper(), "password": "gwanghwamun-2026"},
+    )
+    assert response.status_code == 200
+    assert 'id="email-error"' in response.get_data(as_text=True)
+
+
+def test_user_list_pages_and_filters(client, login, staff_user, create_user):
+    for n in range(55):
+        create_user(name=f"Filler {n:02d}")
+    target = create_user(name="Zhang Findme")
+    db.session.add(Contact(name="Zhang", email="zf@example.org", user_id=target.id,
+                           tier=Tier.global_elite))
+    db.session.commit()
+    login(staff_user)
+    first = client.get("/en/staff/users").get_data(as_text=True)
+    assert 'rel="next"' in first
+    second = client.get("/en/staff/users?page=2").get_data(as_text=True)
+    assert 'rel="prev"' in second
+    found = client.get("/en/staff/users?q=findme").get_data(as_text=True)
+    assert "Zhang Findme" in found and "Filler 00" not in found
+    elite = client.get("/en/staff/users?tier=global_elite").get_data(as_text=True)
+    assert "Zhang Findme" in elite and "Filler 01" not in elite
+
+
+def test_user_list_runs_a_fixed_number_of_queries(client, login, staff_user, create_user,
+                                                   count_queries):
+    login(staff_user)
+
+    def queries_for_page():
+        with count_queries() as statements:
+            assert client.get("/en/staff/users").status_code == 200
+        return len(statements)
+
+    few = queries_for_page()
+    for _ in range(20):
+        user = create_user()
+        db.session.add(Contact(name=user.name, email=user.email, user_id=user.id))
+    db.session.commit()
+    assert queries_for_page() == few
+
+
+def test_the_dashboard_counts_people_by_tier(client, login, staff_user):
+    db.session.add_all([
+        Contact(name="A", tier=Tier.global_leaders),
+        Contact(name="B", tier=Tier.global_leaders),
+        Contact(name="C", tier=Tier.next_generation),
+    ])
+    db.session.commit()
+    login(staff_user)
+    html = client.get("/en/staff/").get_data(as_text=True)
+    assert "<dt>Global Leaders</dt><dd>2</dd>" in html
+    assert "<dt>Next Generation Leaders</dt><dd>1</dd>" in html

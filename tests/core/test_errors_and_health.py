@@ -1,0 +1,78 @@
+"""The site's own error pages, the 500 path, and the health checks."""
+
+import logging
+
+import pytest
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.extensions import db
+from tests.conftest import make_app
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "ja"])
+def test_404_is_the_sites_own_page_in_its_language(client, lang):
+    response = client.get(f"/{lang}/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert f'lang="{ {"en": "en", "ko": "ko", "ja": "ja"}[lang]}"' in html
+    assert response.headers["X-Request-ID"] in html
+
+
+def test_a_500_rolls_back_logs_and_shows_a_request_id(app, client, monkeypatch, caplog):
+    def broken_home():
+        db.session.add(User(name="Half", email="half@example.org", password_hash="x"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(app.view_functions, "core.home", broken_home)
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/vi/")
+    assert response.status_code == 500
+    request_id = response.headers["X-Request-ID"]
+    html = response.get_data(as_text=True)
+    assert request_id in html
+    assert 'lang="vi"' in html
+    assert any(request_id in r.getMessage() and r.exc_info for r in caplog.records)
+    assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
+
+
+def test_a_request_id_from_the_proxy_is_kept(client):
+    response = client.get("/en/", headers={"X-Request-ID": "abc123def456"})
+    assert response.headers["X-Request-ID"] == "abc123def456"
+    bad = client.get("/en/", headers={"X-Request-ID": "<script>"})
+    assert bad.headers["X-Request-ID"] != "<script>"
+
+
+def test_a_too_large_upload_gets_413(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    response = client.post("/en/login", data={"email": "x" * 5000})
+    assert response.status_code == 413
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_wrong_method_gets_the_sites_405(client):
+    response = client.get("/en/logout")
+    assert response.status_code == 405
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_healthz_answers_200_with_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.no_transaction  # the rollback wrapper would lend this app its own connection
+def test_healthz_answers_503_without_the_database(tmp_path):
+    app = make_app("postgresql+psycopg://postgres@127.0.0.1:1/none", tmp_path,
+                   SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 1}})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_livez_touches_nothing(client, count_queries):
+    with count_queries() as statements:
+        assert client.get("/livez").status_code == 200
+    assert statements == []

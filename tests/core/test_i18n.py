@@ -1,0 +1,124 @@
+"""Languages: the root redirect, the URL prefix, the switcher, <html lang>, locale formats."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from flask import g
+from flask_babel import format_datetime, format_decimal, get_translations
+
+from portal.i18n import HTML_LANG, LOCALES
+from tests.fixtures.accounts import sign_in
+
+PAGES = ["/{lang}/", "/{lang}/register", "/{lang}/login", "/{lang}/reset",
+         "/{lang}/register/done"]
+
+
+def test_root_falls_back_to_english(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("ja,en;q=0.8", "ja"), ("zh-CN,zh;q=0.9", "zh"), ("vi-VN", "vi"), ("ko-KR", "ko"),
+     ("fr-FR,de;q=0.5", "en")],
+)
+def test_root_follows_accept_language(client, header, expected):
+    response = client.get("/", headers={"Accept-Language": header})
+    assert response.headers["Location"] == f"/{expected}/"
+
+
+def test_the_language_cookie_beats_accept_language(client):
+    client.get("/vi/")  # visiting a language remembers it
+    assert client.get_cookie("lang").value == "vi"
+    response = client.get("/", headers={"Accept-Language": "ja"})
+    assert response.headers["Location"] == "/vi/"
+
+
+def test_the_saved_language_beats_the_cookie(client, create_user):
+    user = create_user(locale="zh")
+    sign_in(client, user.email, lang="ja")
+    client.get("/ja/")
+    response = client.get("/", headers={"Accept-Language": "vi"})
+    assert response.headers["Location"] == "/zh/"
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_the_right_html_lang(client, lang, page):
+    response = client.get(page.format(lang=lang))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{HTML_LANG[lang]}">' in html
+    assert html.count("<h1") == 1
+    assert '<main id="main"' in html and "<header" in html and "<footer" in html
+
+
+def test_unknown_language_prefix_is_404(client):
+    assert client.get("/fr/").status_code == 404
+    assert client.get("/fr/login").status_code == 404
+
+
+def test_the_switcher_keeps_the_page_and_its_query(client):
+    html = client.get("/en/login?next=/en/account/").get_data(as_text=True)
+    links = dict(re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', html))
+    by_lang = {lang: href for href, lang in links.items()}
+    assert set(by_lang) == set(LOCALES) - {"en"}
+    assert by_lang["ja"] == "/ja/login?next=/en/account/"
+    assert by_lang["ko"] == "/ko/login?next=/en/account/"
+
+
+def test_the_switcher_marks_the_current_language(client):
+    html = client.get("/vi/").get_data(as_text=True)
+    assert '<span lang="vi" aria-current="true">Tiếng Việt</span>' in html
+
+
+def test_pages_are_translated(client, app):
+    for lang in ("zh", "ja", "vi", "ko"):
+        html = client.get(f"/{lang}/login").get_data(as_text=True)
+        # A fresh application context: ``g`` (and Babel's per-request cache) is per request.
+        with app.app_context(), app.test_request_context(f"/{lang}/login"):
+            g.lang = lang
+            translated = get_translations().gettext("I forgot my password")
+        assert translated != "I forgot my password", f"{lang} catalog does not translate"
+        assert translated in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "1,234.5"), ("vi", "1.234,5"), ("ko", "1,234.5")],
+)
+def test_numbers_follow_the_locale(app, lang, expected):
+    with app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        assert format_decimal(1234.5) == expected
+
+
+def test_times_are_shown_in_seoul(app):
+    moment = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)  # 00:30 on 2 March in Seoul
+    with app.test_request_context("/ja/"):
+        g.lang = "ja"
+        text = format_datetime(moment, "medium")
+    assert "2026/03/02" in text and "0:30" in text
+
+
+def test_translations_are_fetched_once_per_request(app, monkeypatch):
+    from flask_babel import Domain
+
+    calls = []
+    original = Domain.get_translations
+
+    def counting(self):
+        calls.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Domain, "get_translations", counting)
+    with app.test_request_context("/ja/"):
+        g.lang = "ja"
+        from flask_babel import gettext
+
+        for _ in range(50):
+            gettext("Sign in")
+    assert len(calls) == 1

@@ -1,0 +1,89 @@
+"""Migrations build exactly the models; catalogs are complete and in step with the code."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from babel.messages.pofile import read_po, write_po
+from click.testing import CliRunner
+from flask_migrate import downgrade, upgrade
+
+from portal.cli import TRANSLATIONS, check_catalogs
+from portal.extensions import db
+from tests.conftest import make_app
+
+pytestmark = pytest.mark.no_transaction
+
+
+def test_upgrade_on_an_empty_database_gives_exactly_the_models(fresh_databases, tmp_path):
+    app = make_app(fresh_databases.new(), tmp_path)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            diff = compare_metadata(context, db.metadata)
+        assert diff == []
+        downgrade(revision="base")
+        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set()
+        db.engine.dispose()
+
+
+def test_catalogs_are_complete_and_in_step_with_the_code():
+    assert check_catalogs() == []
+
+
+def test_the_check_catches_a_broken_catalog(tmp_path):
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, copy)
+    po_path = copy / "ja" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale="ja")
+    placeholder = catalog["Hello %(name)s,"]
+    placeholder.string = "こんにちは %(nom)s"
+    untranslated = catalog["Sign in"]
+    untranslated.string = ""
+    fuzzy = catalog["Register"]
+    fuzzy.flags.add("fuzzy")
+    del catalog["Sign out"]
+    with po_path.open("wb") as f:
+        write_po(f, catalog)
+    problems = check_catalogs(copy)
+    assert any("placeholders differ in 'Hello %(name)s,'" in p for p in problems)
+    assert "ja: untranslated 'Sign in'" in problems
+    assert "ja: fuzzy 'Register'" in problems
+    assert any(p.startswith("ja: missing 'Sign out'") for p in problems)
+
+
+def test_compiled_catalogs_exist_for_every_language():
+    from portal.i18n import LOCALES
+
+    for lang in LOCALES:
+        assert (Path(TRANSLATIONS) / lang / "LC_MESSAGES" / "messages.mo").exists(), lang
+
+
+def test_create_staff_command(app):
+    from portal.accounts.models import Role, User
+
+    runner = CliRunner()
+    with app.app_context():
+        result = runner.invoke(
+            app.cli,
+            ["users", "create-staff", "--email", "Officer@Seoul.go.kr", "--name", "이서준",
+             "--admin", "--password", "namsan-tower-77"],
+        )
+        assert result.exit_code == 0, result.output
+        user = db.session.scalar(sa.select(User).where(User.email == "officer@seoul.go.kr"))
+        assert user.role is Role.admin and user.confirmed_at is not None
+        again = runner.invoke(
+            app.cli,
+            ["users", "create-staff", "--email", "officer@seoul.go.kr", "--name", "x",
+             "--password", "namsan-tower-77"],
+        )
+        assert again.exit_code != 0
+        assert "already exists" in again.output
+        db.session.delete(user)
+        db.session.commit()
