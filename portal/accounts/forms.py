@@ -3,7 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from ..i18n import (
     COUNTRY_CODES,
@@ -59,8 +66,16 @@ class ProfileFields(FlaskForm):
         self.locale.choices = list(languages.items())
         self.district.choices = [("", _l("Choose a district"))] + district_choices()
         self.claimed_affiliation.choices = _affiliation_choices()
+        self.staff = staff
+        if staff:
+            # City staff need not give a nationality or a district.
+            self.nationality.validators = [Optional()]
+            self.district.validators = [Optional()]
+            self.district.flags.required = self.nationality.flags.required = False
 
     def validate_nationality(self, field):
+        if self.staff and not field.data:
+            return
         if field.data not in COUNTRY_CODES:
             raise ValidationError(_l("Choose a country from the list."))
 
@@ -69,6 +84,8 @@ class ProfileFields(FlaskForm):
             raise ValidationError(_l("Choose a language from the list."))
 
     def validate_district(self, field):
+        if self.staff and not field.data:
+            return
         if field.data not in DISTRICTS:
             raise ValidationError(_l("Choose a district from the list."))
 

@@ -199,8 +199,8 @@ def profile():
             user,
             name=form.name.data,
             locale=form.locale.data,
-            nationality=form.nationality.data,
-            district=form.district.data,
+            nationality=form.nationality.data or None,
+            district=form.district.data or None,
             claimed_affiliation=form.affiliation_value,
         )
         purposes = {ConsentPurpose.account}

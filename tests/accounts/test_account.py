@@ -198,3 +198,15 @@ def test_the_address_of_a_deleted_account_can_register_again(client, login, resi
     )
     assert response.status_code == 302
     assert db.session.scalar(sa.select(User).where(User.email == email)).name == "Back Again"
+
+
+def test_staff_may_leave_nationality_and_district_empty_and_choose_korean(client, login,
+                                                                         staff_user):
+    login(staff_user)
+    response = submit(
+        client, "/ko/account/profile",
+        {"name": "박지훈", "locale": "ko", "nationality": "", "district": ""},
+    )
+    assert response.status_code == 302
+    db.session.refresh(staff_user)
+    assert (staff_user.locale, staff_user.nationality, staff_user.district) == ("ko", None, None)
