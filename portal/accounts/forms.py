@@ -33,6 +33,27 @@ def _email_field():
     )
 
 
+def new_password_field(label):
+    """A field for choosing a password; the length and common-password rules live in service."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED)],
+        description=_l("At least 10 characters. Avoid common passwords."),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def repeat_password_field(label, original: str):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo(original, message=_l("The two passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 def _affiliation_choices():
     return [("", _l("I prefer not to say"))] + [
         (a.name, label) for a, label in AFFILIATION_LABELS.items()
@@ -100,20 +121,8 @@ class ProfileFields(FlaskForm):
 
 class RegisterForm(ProfileFields):
     email = _email_field()
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(REQUIRED)],
-        description=_l("At least 10 characters. Avoid common passwords."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_again = PasswordField(
-        _l("Repeat the password"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", message=_l("The two passwords do not match.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("Password"))
+    password_again = repeat_password_field(_l("Repeat the password"), "password")
     consent_account = BooleanField(CONSENT_LABELS[ConsentPurpose.account])
     consent_invitations = BooleanField(CONSENT_LABELS[ConsentPurpose.invitations])
     consent_research = BooleanField(CONSENT_LABELS[ConsentPurpose.research])
@@ -142,20 +151,8 @@ class ResetRequestForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(REQUIRED)],
-        description=_l("At least 10 characters. Avoid common passwords."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    password_again = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("password", message=_l("The two passwords do not match.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("New password"))
+    password_again = repeat_password_field(_l("Repeat the new password"), "password")
 
 
 class ChangePasswordForm(FlaskForm):
@@ -164,20 +161,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(REQUIRED)],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(REQUIRED)],
-        description=_l("At least 10 characters. Avoid common passwords."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    new_password_again = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(REQUIRED),
-            EqualTo("new_password", message=_l("The two passwords do not match.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = new_password_field(_l("New password"))
+    new_password_again = repeat_password_field(_l("Repeat the new password"), "new_password")
 
 
 class ProfileForm(ProfileFields):

@@ -137,22 +137,30 @@ def register_resident(
     return user
 
 
+def _user_for_token(token: str, *, salt: str, max_age_key: str, expired: str,
+                    invalid: str, still_valid) -> User:
+    """Read a mailed link's token and return its live user, or raise a ValidationError."""
+    try:
+        payload = read_token(token, salt=salt, max_age=current_app.config[max_age_key])
+    except TokenError as error:
+        raise ValidationError(None, expired if error.expired else invalid) from error
+    user = db.session.get(User, payload.get("u"))
+    if user is None or user.deleted_at is not None or not still_valid(user, payload):
+        raise ValidationError(None, invalid)
+    return user
+
+
 def confirm_email(token: str) -> User:
     """Mark the address in a confirmation link as confirmed."""
-    try:
-        payload = read_token(
-            token, salt=CONFIRM_SALT, max_age=current_app.config["CONFIRM_TOKEN_MAX_AGE"]
-        )
-    except TokenError as error:
-        raise ValidationError(
-            None,
-            _("This confirmation link has expired. Sign in to get a new one.")
-            if error.expired
-            else _("This confirmation link is not valid."),
-        ) from error
-    user = db.session.get(User, payload.get("u"))
-    if user is None or user.deleted_at is not None or user.email != payload.get("e"):
-        raise ValidationError(None, _("This confirmation link is not valid."))
+    user = _user_for_token(
+        token,
+        salt=CONFIRM_SALT,
+        max_age_key="CONFIRM_TOKEN_MAX_AGE",
+        expired=_("This confirmation link has expired. Sign in to get a new one."),
+        invalid=_("This confirmation link is not valid."),
+        # A link sent to an address the account no longer has confirms nothing.
+        still_valid=lambda user, payload: user.email == payload.get("e"),
+    )
     if user.confirmed_at is None:
         user.confirmed_at = utcnow()
     return user
@@ -187,26 +195,17 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset_token(token: str) -> User:
     """Return the user a reset link is for, if it is valid, unexpired and unused."""
-    try:
-        payload = read_token(
-            token, salt=RESET_SALT, max_age=current_app.config["RESET_TOKEN_MAX_AGE"]
-        )
-    except TokenError as error:
-        raise ValidationError(
-            None,
-            _("This reset link has expired. Ask for a new one.")
-            if error.expired
-            else _("This reset link is not valid."),
-        ) from error
-    user = db.session.get(User, payload.get("u"))
-    if (
-        user is None
-        or user.deleted_at is not None
-        or payload.get("p") != password_fingerprint(user.password_hash)
-    ):
+    return _user_for_token(
+        token,
+        salt=RESET_SALT,
+        max_age_key="RESET_TOKEN_MAX_AGE",
+        expired=_("This reset link has expired. Ask for a new one."),
         # A used link no longer matches: the password it was made for has changed.
-        raise ValidationError(None, _("This reset link has already been used or is not valid."))
-    return user
+        invalid=_("This reset link has already been used or is not valid."),
+        still_valid=lambda user, payload: (
+            payload.get("p") == password_fingerprint(user.password_hash)
+        ),
+    )
 
 
 def set_password(user: User, password: str, *, field: str = "password") -> None:

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Length
+
+from ..accounts.forms import new_password_field
 
 REQUIRED = _l("This field is required.")
 
@@ -15,10 +17,5 @@ class CreateStaffForm(FlaskForm):
         _l("Email address"),
         validators=[DataRequired(REQUIRED), Length(max=320, message=_l("This is too long."))],
     )
-    password = PasswordField(
-        _l("Initial password"),
-        validators=[DataRequired(REQUIRED)],
-        description=_l("At least 10 characters. Avoid common passwords."),
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field(_l("Initial password"))
     admin = BooleanField(_l("Administrator (can manage staff accounts and read the audit log)"))

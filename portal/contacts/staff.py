@@ -15,9 +15,18 @@ from .models import TIER_LABELS, Contact, Tier
 PER_PAGE = 50
 
 
-def _like(q: str) -> str:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.lower()}%"
+def _matching(stmt, q: str | None, name_column, email_column):
+    """Narrow a list to names or addresses containing ``q`` (case-insensitive)."""
+    if not q or not q.strip():
+        return stmt
+    escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped.lower()}%"
+    return stmt.where(
+        sa.or_(
+            sa.func.lower(name_column).like(pattern, escape="\\"),
+            email_column.like(pattern, escape="\\"),
+        )
+    )
 
 
 @staff_bp.route("/users")
@@ -31,14 +40,7 @@ def users():
         .where(User.deleted_at.is_(None))
         .order_by(User.created_at.desc(), User.id.desc())
     )
-    if form.q.data:
-        pattern = _like(form.q.data.strip())
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(User.name).like(pattern, escape="\\"),
-                User.email.like(pattern, escape="\\"),
-            )
-        )
+    stmt = _matching(stmt, form.q.data, User.name, User.email)
     if form.tier.data in Tier.__members__:
         tier = Tier[form.tier.data]
         if tier is Tier.unclassified:
@@ -92,14 +94,7 @@ def contacts():
     """List the contact directory, filtered by name, email or tier."""
     form = DirectorySearchForm(request.args)
     stmt = sa.select(Contact).order_by(Contact.name, Contact.id)
-    if form.q.data:
-        pattern = _like(form.q.data.strip())
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(Contact.name).like(pattern, escape="\\"),
-                Contact.email.like(pattern, escape="\\"),
-            )
-        )
+    stmt = _matching(stmt, form.q.data, Contact.name, Contact.email)
     if form.tier.data in Tier.__members__:
         stmt = stmt.where(Contact.tier == Tier[form.tier.data])
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False, count=True)

@@ -42,7 +42,7 @@ def pytest_collection_modifyitems(items):
     """Mark every test in this directory: browser, and outside the rollback wrapper."""
     here = Path(__file__).parent
     for item in items:
-        if here in Path(item.fspath).parents:
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.no_transaction)
 
@@ -63,19 +63,18 @@ class LiveServer:
 def live_server(backend, fresh_databases, tmp_path_factory):
     """The portal on a fresh database, served by a threaded werkzeug server on loopback."""
     # Bind first so SITE_URL (used for links in mail) can name the real port, with no race.
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-
-    app = make_app(
-        fresh_databases.new(), tmp_path_factory.mktemp(f"live-{backend}"), SITE_URL=url
-    )
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
-    listener.close()  # the server holds its own duplicate of the socket
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(128)
+        port = listener.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        app = make_app(
+            fresh_databases.new(), tmp_path_factory.mktemp(f"live-{backend}"), SITE_URL=url
+        )
+        with app.app_context():
+            db.create_all()
+        # The server takes a duplicate of the listening socket; ours closes on leaving.
+        server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
     thread = threading.Thread(target=server.serve_forever, name=f"live-{backend}", daemon=True)
     thread.start()
     try:
@@ -115,15 +114,15 @@ def browser(playwright_instance):
 def new_page(browser, live_server):
     """Return a factory opening a page in a fresh context (own cookies) on the live server.
 
-    CSP is bypassed so axe can be injected. Any response with a 5xx status fails the test.
+    CSP is bypassed so axe can be injected (pass ``bypass_csp=False`` to enforce it). Any
+    response with a 5xx status fails the test.
     """
     contexts = []
     server_errors: list[str] = []
 
     def open_page(**context_options):
-        context = browser.new_context(
-            base_url=live_server.url, bypass_csp=True, **context_options
-        )
+        options = {"base_url": live_server.url, "bypass_csp": True, **context_options}
+        context = browser.new_context(**options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -171,7 +170,8 @@ def axe_check(page) -> None:
         if violation not in blocking:
             path = urlsplit(page.url).path
             AXE_FINDINGS.setdefault(f"{violation['id']} ({violation['impact']})", set()).add(path)
-    assert not blocking, _format_violations(page.url, blocking)
+    if blocking:
+        pytest.fail(_format_violations(page.url, blocking))
 
 
 @pytest.fixture(name="axe_check")

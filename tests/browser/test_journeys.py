@@ -35,13 +35,8 @@ def unique_email(tag: str) -> str:
     return f"{tag}-{uuid.uuid4().hex[:12]}@example.org"
 
 
-def path_of(page) -> str:
-    parts = urlsplit(page.url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def expect_page(page, live_server, lang: str, path: str, heading: str) -> None:
-    """The page is ``path``, in ``lang``, with ``heading`` (an msgid) as its only h1."""
+    """The page is ``path`` (and query), in ``lang``, with ``heading`` (an msgid) as its only h1."""
     expect(page).to_have_url(live_server.url + path)
     expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
     expect(page.locator("main h1")).to_have_count(1)
@@ -73,8 +68,9 @@ def user_by_email(live_server, email: str) -> User | None:
         return user
 
 
-def fill_registration(page, *, name: str, email: str, lang: str, password_again: str,
-                      consent: bool) -> None:
+def fill_registration(
+    page, *, name: str, email: str, lang: str, password_again: str, consent: bool
+) -> None:
     page.fill("#name", name)
     page.fill("#email", email)
     page.select_option("#nationality", "VN")
@@ -103,8 +99,9 @@ def test_register_confirm_sign_in_switch_language_sign_out(
     expect_page(page, live_server, lang, f"/{lang}/register", "Create an account")
     expect(page.locator("#locale")).to_have_value(lang)  # the page's language is proposed
     axe_check(page)
-    fill_registration(page, name=name, email=email, lang=lang, password_again=PASSWORD,
-                      consent=True)
+    fill_registration(
+        page, name=name, email=email, lang=lang, password_again=PASSWORD, consent=True
+    )
     submit_button(page).click()
     expect_page(page, live_server, lang, f"/{lang}/register/done", "Check your email")
     axe_check(page)
@@ -165,8 +162,10 @@ def test_register_confirm_sign_in_switch_language_sign_out(
     )
     expect(page.locator('header form[action$="/logout"]')).to_have_count(0)
     page.goto(f"/{other}/account/")
-    expect_page(page, live_server, other, f"/{other}/login", "Sign in")
-    assert path_of(page) == f"/{other}/login?next=/{other}/account/"
+    expect_page(page, live_server, other, f"/{other}/login?next=/{other}/account/", "Sign in")
+    expect(page.locator("main .flash")).to_have_text(
+        live_server.gettext(other, "Please sign in to open this page.")
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -182,8 +181,9 @@ def test_bad_registration_shows_errors_by_the_fields_and_keeps_the_input(
     email = unique_email(f"bad-{lang}")
 
     page.goto(f"/{lang}/register")
-    fill_registration(page, name=name, email=email, lang=lang,
-                      password_again=PASSWORD + "-typo", consent=False)
+    fill_registration(
+        page, name=name, email=email, lang=lang, password_again=PASSWORD + "-typo", consent=False
+    )
     submit_button(page).click()
 
     expect_page(page, live_server, lang, f"/{lang}/register", "Create an account")
@@ -226,3 +226,25 @@ def test_bad_registration_shows_errors_by_the_fields_and_keeps_the_input(
             .where(OutboxMessage.recipient == email)
         )
     assert sent == 0
+
+
+def test_pages_need_nothing_the_content_security_policy_forbids(new_page, live_server):
+    """With the site's CSP enforced, the public pages load without a single console error."""
+    page = new_page(locale="en-US", bypass_csp=False)
+    errors: list[str] = []
+
+    def record(message):
+        if message.type == "error":
+            errors.append(f"{message.location['url']}: {message.text}")
+
+    page.on("console", record)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for path, heading in [
+        ("/en/", "Seoul works with you"),
+        ("/en/register", "Create an account"),
+        ("/en/login", "Sign in"),
+    ]:
+        response = page.goto(path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        expect_page(page, live_server, "en", path, heading)
+    assert not errors, "console errors:\n" + "\n".join(errors)

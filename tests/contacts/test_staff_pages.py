@@ -194,3 +194,13 @@ def test_the_dashboard_counts_people_by_tier(client, login, staff_user):
     html = client.get("/en/staff/").get_data(as_text=True)
     assert "<dt>Global Leaders</dt><dd>2</dd>" in html
     assert "<dt>Next Generation Leaders</dt><dd>1</dd>" in html
+
+
+def test_search_treats_wildcards_as_text(client, login, staff_user, create_user):
+    create_user(name="Plain Name")
+    create_user(name="Odd 100% Name")
+    login(staff_user)
+    html = client.get("/en/staff/users?q=100%25").get_data(as_text=True)
+    assert "Odd 100% Name" in html and "Plain Name" not in html
+    contacts = client.get("/en/staff/contacts?q=_").get_data(as_text=True)
+    assert "No contact matches." in contacts
