@@ -132,6 +132,10 @@ def test_bad_input_is_refused_next_to_its_field_keeping_what_was_typed(client, c
         assert 'value="Nguyễn Thị Lan"' in html
     if field != "email":
         assert 'value="Lan.Nguyen@Example.VN"' in html
+    if field != "nationality":
+        assert '<option selected value="VN">' in html
+    if field != "district":
+        assert '<option selected value="geumcheon">' in html
     assert PASSWORD not in html  # passwords are never sent back
 
 
