@@ -27,7 +27,6 @@ def healthz():
     try:
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
     finally:
         db.session.rollback()

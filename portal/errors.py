@@ -87,8 +87,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code is None or error.code < 400 or error.code in (301, 302, 308):
-            return error
+        if error.code is None or error.code < 400:
+            return error  # redirects raised by routing (a missing trailing slash) pass through
         if error.code >= 500:
             db.session.rollback()
         response = error.get_response()

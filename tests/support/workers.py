@@ -52,3 +52,30 @@ def increment_worker(url: str, times: int, start) -> int:
             db.session.commit()
         db.engine.dispose()
     return times
+
+
+def sign_in_attempts(url: str, redis_url: str, prefix: str, attempts: int) -> list[int]:
+    """Make failed sign-in attempts in this process; return the status codes answered."""
+    import re
+
+    app = child_app(
+        url,
+        RATELIMIT_STORAGE_URI=redis_url,
+        RATELIMIT_KEY_PREFIX=prefix,
+        LOGIN_LIMIT_PER_IP="4 per minute",
+    )
+    client = app.test_client()
+    page = client.get("/en/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    statuses = [
+        client.post(
+            "/en/login",
+            data={"csrf_token": token, "email": f"nobody{n}@example.org", "password": "x" * 12},
+        ).status_code
+        for n in range(attempts)
+    ]
+    with app.app_context():
+        from portal.extensions import db
+
+        db.engine.dispose()
+    return statuses
