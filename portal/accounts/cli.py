@@ -1,13 +1,25 @@
 """``flask users ...``: account administration from the command line."""
 
+from datetime import timedelta
+
 import click
 from flask.cli import AppGroup
 
 from ..errors import ValidationError
 from ..extensions import db
 from . import service
+from .sessions import prune_sessions
 
 users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("prune-sessions")
+@click.option("--days", default=7, show_default=True, help="Keep ended sessions this long.")
+def prune_sessions_command(days: int) -> None:
+    """Delete expired and revoked sessions (run daily from cron)."""
+    removed = prune_sessions(older_than=timedelta(days=days))
+    db.session.commit()
+    click.echo(f"deleted {removed} ended session(s)")
 
 
 @users_cli.command("create-staff")

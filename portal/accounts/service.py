@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import ValidationError
 from ..extensions import db
-from ..mail.service import queue_mail
+from ..mail.service import forget_recipient, queue_mail
 from ..models import audit, utcnow
 from . import signals
 from .models import CONSENT_VERSION, Affiliation, Consent, ConsentPurpose, Role, User
@@ -308,6 +308,15 @@ def delete_account(user: User, *, password: str) -> None:
         raise ValidationError("password", _("Your password is not correct."))
     signals.account_deleting.send(user)
     revoke_all_sessions(user)
+    forget_recipient(user.email)
+    # The last message to the address says it is done; it carries no name, and the outbox
+    # prune removes it with the rest of the sent mail.
+    queue_mail(
+        to=user.email,
+        locale=user.locale,
+        subject=_l("Your account has been deleted"),
+        template="accounts/deleted",
+    )
     user.consents.clear()
     user.name = ""
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"

@@ -9,6 +9,7 @@ reading a page never writes to the database.
 import hashlib
 import secrets
 import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, session
@@ -68,6 +69,17 @@ def revoke_all_sessions(user: User, *, keep_current: bool = False) -> None:
     if keep_current and user.session_token:
         stmt = stmt.where(AuthSession.token_hash != _hash(user.session_token))
     db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def prune_sessions(*, older_than: timedelta) -> int:
+    """Delete sessions that ended (expired or revoked) more than ``older_than`` ago."""
+    cutoff = utcnow() - older_than
+    result = db.session.execute(
+        sa.delete(AuthSession).where(
+            sa.or_(AuthSession.expires_at < cutoff, AuthSession.revoked_at < cutoff)
+        )
+    )
+    return result.rowcount
 
 
 @login_manager.user_loader

@@ -2,13 +2,24 @@
 
 import signal
 import time
+from datetime import timedelta
 
 import click
 from flask.cli import AppGroup
 
-from .service import deliver_due
+from ..extensions import db
+from .service import deliver_due, prune_outbox
 
 outbox_cli = AppGroup("outbox", help="Deliver mail from the outbox.")
+
+
+@outbox_cli.command("prune")
+@click.option("--days", default=30, show_default=True, help="Keep messages this many days.")
+def prune_command(days: int) -> None:
+    """Delete sent and failed mail older than --days (run daily from cron)."""
+    removed = prune_outbox(older_than=timedelta(days=days))
+    db.session.commit()
+    click.echo(f"deleted {removed} message(s) older than {days} days")
 
 
 @outbox_cli.command("deliver")

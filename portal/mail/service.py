@@ -41,6 +41,26 @@ def queue_mail(*, to: str, locale: str, subject, template: str, **context) -> Ou
     return message
 
 
+def forget_recipient(address: str) -> int:
+    """Delete every outbox message to ``address`` (a person erased from the portal)."""
+    result = db.session.execute(
+        sa.delete(OutboxMessage).where(OutboxMessage.recipient == address)
+    )
+    return result.rowcount
+
+
+def prune_outbox(*, older_than: timedelta) -> int:
+    """Delete sent and failed messages older than ``older_than``: mail holds personal data."""
+    cutoff = utcnow() - older_than
+    result = db.session.execute(
+        sa.delete(OutboxMessage).where(
+            OutboxMessage.status.in_([OutboxStatus.sent, OutboxStatus.failed]),
+            OutboxMessage.created_at < cutoff,
+        )
+    )
+    return result.rowcount
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
     """Turn an outbox row into a MIME message with text and HTML parts."""
     sender = current_app.config["MAIL_SENDER"]

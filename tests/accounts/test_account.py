@@ -10,6 +10,7 @@ from portal.contacts.models import Contact, Tier
 from portal.extensions import db
 from portal.models import AuditLog, audit
 from tests.fixtures.accounts import PASSWORD, sign_in, submit
+from tests.support.i18n import translated
 
 NEW_PASSWORD = "harbour-kimchi-93"  # noqa: S105
 
@@ -210,3 +211,35 @@ def test_staff_may_leave_nationality_and_district_empty_and_choose_korean(client
     assert response.status_code == 302
     db.session.refresh(staff_user)
     assert (staff_user.locale, staff_user.nationality, staff_user.district) == ("ko", None, None)
+
+
+def test_delete_forgets_mail_to_the_person_and_says_goodbye_without_a_name(
+    client, login, create_user, outbox, app
+):
+    user = create_user(locale="ja", name="佐藤 美咲")
+    email = user.email
+    submit(client, "/en/reset", {"email": email})  # a mail that names the person
+    assert len(outbox(email)) == 1
+    login(user)
+    submit(client, "/en/account/delete", {"password": PASSWORD, "understood": "y"})
+    [farewell] = outbox(email)
+    assert farewell.locale == "ja"
+    assert farewell.subject == translated(app, "ja", "Your account has been deleted")
+    assert "佐藤" not in farewell.text and "佐藤" not in farewell.html
+
+
+def test_prune_sessions_deletes_only_ended_ones(app, client, resident):
+    from datetime import timedelta
+
+    from click.testing import CliRunner
+
+    from portal.models import utcnow
+
+    sign_in(client, resident.email)
+    sign_in(app.test_client(), resident.email)
+    old, live = db.session.scalars(sa.select(AuthSession).order_by(AuthSession.id)).all()
+    old.expires_at = utcnow() - timedelta(days=8)
+    db.session.commit()
+    result = CliRunner().invoke(app.cli, ["users", "prune-sessions", "--days", "7"])
+    assert "deleted 1 ended session(s)" in result.output
+    assert db.session.scalars(sa.select(AuthSession.id)).all() == [live.id]

@@ -140,3 +140,18 @@ def test_registration_mail_reaches_the_smtp_server(app, client, smtp_server):
     parsed = email.message_from_bytes(received.as_bytes(), policy=policy.default)
     assert parsed["To"] == "wang@example.cn"
     assert "/zh/confirm/" in parsed.get_body(("plain",)).get_content()
+
+
+def test_prune_deletes_old_sent_and_failed_mail_only(app):
+    queue(4)
+    rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    long_ago = utcnow() - timedelta(days=31)
+    rows[0].status, rows[0].created_at = OutboxStatus.sent, long_ago
+    rows[1].status, rows[1].created_at = OutboxStatus.failed, long_ago
+    rows[2].created_at = long_ago  # still pending: never lost
+    rows[3].status = OutboxStatus.sent  # recent
+    db.session.commit()
+    result = CliRunner().invoke(app.cli, ["outbox", "prune", "--days", "30"])
+    assert "deleted 2 message(s)" in result.output
+    remaining = db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+    assert remaining == [rows[2].id, rows[3].id]
