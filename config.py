@@ -39,6 +39,8 @@ class Config:
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     SERVER_NAME = None
     PREFERRED_URL_SCHEME = "https" if SITE_URL.startswith("https") else "http"
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
 
     BABEL_DEFAULT_LOCALE = "en"

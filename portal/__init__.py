@@ -39,7 +39,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    proxies = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 

@@ -1,7 +1,6 @@
 """HTTP security headers on every response."""
 
-from flask import Flask
-from flask_login import current_user
+from flask import Flask, g
 
 CSP = "; ".join(
     [
@@ -30,7 +29,9 @@ def init_security(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["HSTS"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if current_user and current_user.is_authenticated:
+        # Only when this request loaded the user: a static file needs no session lookup.
+        user = g.get("_login_user")
+        if user is not None and user.is_authenticated:
             # Personal pages must not stay in a shared computer's cache.
             headers["Cache-Control"] = "no-store"
         return response

@@ -64,3 +64,29 @@ def test_production_cookies_are_secure(monkeypatch):
     assert ProductionConfig.SESSION_COOKIE_SECURE is True
     assert ProductionConfig.REMEMBER_COOKIE_SECURE is True
     assert ProductionConfig.HSTS is True
+
+
+def test_static_files_do_not_look_up_the_session(client, login, resident, count_queries):
+    login(resident)
+    with count_queries() as statements:
+        response = client.get("/static/portal.css")
+        response.close()
+    assert response.status_code == 200
+    assert statements == []
+
+
+def test_the_proxy_count_decides_whose_address_is_used(tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app("sqlite://", tmp_path, TRUSTED_PROXIES=1)
+    seen = {}
+
+    @app.get("/probe-remote-addr")
+    def probe():
+        from flask import request
+
+        seen["addr"] = request.remote_addr
+        return "ok"
+
+    app.test_client().get("/probe-remote-addr", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert seen["addr"] == "203.0.113.9"
