@@ -3,9 +3,11 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
+from ..extensions import login_manager
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -37,11 +39,6 @@ def next_url(default_endpoint: str = "accounts.account") -> str:
 
 def staff_gate():
     """``before_request`` of every staff blueprint: visitors sign in, residents get a 403."""
-    from flask import abort
-    from flask_login import current_user
-
-    from ..extensions import login_manager
-
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_staff:
@@ -51,13 +48,10 @@ def staff_gate():
 
 def admin_required(view):
     """Let only administrators use a view (staff blueprints already require staff)."""
-    from flask import abort
 
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
-            from ..extensions import login_manager
-
             return login_manager.unauthorized()
         if not current_user.is_admin:
             abort(403)
