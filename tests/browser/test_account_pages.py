@@ -1,0 +1,52 @@
+"""The resident's account pages in a real browser, checked with axe-core in two languages."""
+
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.extensions import db
+from portal.models import utcnow
+from tests.browser.conftest import axe_check
+
+pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
+
+PASSWORD = "namsan-cable-car-64"  # noqa: S105 - test data
+PAGES = [
+    ("account/profile", "Edit my profile"),
+    ("account/password", "Change my password"),
+    ("account/delete", "Delete my account"),
+]
+
+
+@pytest.mark.parametrize("lang", ["vi", "ja"])
+def test_account_pages_are_accessible_and_profile_errors_keep_input(new_page, live_server, lang):
+    email = f"resident-{uuid.uuid4().hex[:10]}@example.org"
+    with live_server.app.app_context():
+        db.session.add(User(name="Nguyễn Văn An", email=email, locale=lang, nationality="VN",
+                            district="guro", role=Role.resident, confirmed_at=utcnow(),
+                            password_hash=hash_password(PASSWORD)))
+        db.session.commit()
+        db.session.remove()
+    page = new_page()
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/account/")
+    for path, heading in PAGES:
+        page.goto(f"/{lang}/{path}")
+        expect(page.locator("main h1")).to_have_text(live_server.gettext(lang, heading))
+        axe_check(page)
+
+    page.goto(f"/{lang}/account/profile")
+    page.fill("#name", "")
+    page.select_option("#district", "jongno")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("#name-error")).to_have_text(
+        live_server.gettext(lang, "This field is required.")
+    )
+    expect(page.locator("#district")).to_have_value("jongno")  # what was chosen is kept
+    axe_check(page)

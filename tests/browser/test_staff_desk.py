@@ -1,0 +1,87 @@
+"""City staff in a real browser: the staff desk, classifying a resident, the admin pages.
+
+Every page is checked with axe-core; staff work in Korean, so the journey runs in ko and en.
+"""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.contacts.models import Contact, Tier
+from portal.extensions import db
+from portal.models import AuditLog, utcnow
+from tests.browser.conftest import axe_check
+
+pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
+
+PASSWORD = "gyeongbokgung-gate-21"  # noqa: S105 - test data
+HTML_LANG = {"en": "en", "ko": "ko"}
+
+
+def make_people(live_server):
+    """An admin and a resident to classify, committed to the live server's database."""
+    tag = uuid.uuid4().hex[:10]
+    with live_server.app.app_context():
+        admin = User(name="관리자 김서연", email=f"admin-{tag}@seoul.example",
+                     password_hash=hash_password(PASSWORD), locale="ko", role=Role.admin,
+                     confirmed_at=utcnow())
+        resident = User(name=f"Hoàng Thu Trang {tag}", email=f"trang-{tag}@example.vn",
+                        password_hash=hash_password(PASSWORD), locale="vi", nationality="VN",
+                        district="mapo", role=Role.resident, confirmed_at=utcnow())
+        db.session.add_all([admin, resident])
+        db.session.commit()
+        return admin.email, resident.id, resident.name
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_staff_classify_a_resident_and_read_the_audit_log(new_page, live_server, lang):
+    admin_email, resident_id, resident_name = make_people(live_server)
+    page = new_page(locale="ko-KR")
+    page.goto(f"/{lang}/login")
+    page.fill("#email", admin_email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+
+    expect(page).to_have_url(f"{live_server.url}/{lang}/staff/")
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
+    expect(page.locator("main h1")).to_have_text(live_server.gettext(lang, "Staff desk"))
+    axe_check(page)
+
+    page.locator("main").get_by_role(
+        "link", name=live_server.gettext(lang, "Accounts"), exact=True
+    ).click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/staff/users")
+    axe_check(page)
+    page.fill("#q", resident_name.split()[-1])
+    page.locator("main form[role=search] button[type=submit]").click()
+    page.get_by_role("link", name=resident_name).click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/staff/users/{resident_id}")
+    axe_check(page)
+
+    page.select_option("#tier", "global_elite")
+    page.select_option("#affiliation", "foreign_journalist")
+    page.locator("main form:not([role]) button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("#tier")).to_have_value("global_elite")
+    with live_server.app.app_context():
+        contact = db.session.scalar(sa.select(Contact).where(Contact.user_id == resident_id))
+        assert contact.tier is Tier.global_elite
+        db.session.remove()
+
+    page.goto(f"/{lang}/staff/admin/audit")
+    expect(page.locator("main table tbody tr").first).to_contain_text("contact.classify")
+    axe_check(page)
+    page.goto(f"/{lang}/staff/admin/staff")
+    axe_check(page)
+    page.goto(f"/{lang}/staff/contacts")
+    axe_check(page)
+    with live_server.app.app_context():
+        assert db.session.scalar(
+            sa.select(sa.func.count()).where(AuditLog.action == "contact.classify",
+                                              AuditLog.object_id == contact.id)
+        ) == 1
+        db.session.remove()
