@@ -217,6 +217,19 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField(
+        _l("New email address"),
+        validators=[DataRequired(REQUIRED), Length(max=320, message=_l("This is too long."))],
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ConfirmForm(FlaskForm):
     """Just the CSRF token: confirming is a button, so mail scanners that open links do not."""
 

@@ -20,9 +20,11 @@ from .passwords import hash_password, is_common_password, needs_rehash, verify_p
 from .sessions import revoke_all_sessions
 from .tokens import (
     CONFIRM_SALT,
+    EMAIL_CHANGE_SALT,
     RESET_SALT,
     TokenError,
     make_confirm_token,
+    make_email_change_token,
     make_reset_token,
     password_fingerprint,
     read_token,
@@ -138,8 +140,8 @@ def register_resident(
 
 
 def _user_for_token(token: str, *, salt: str, max_age_key: str, expired: str,
-                    invalid: str, still_valid) -> User:
-    """Read a mailed link's token and return its live user, or raise a ValidationError."""
+                    invalid: str, still_valid) -> tuple[User, dict]:
+    """Read a mailed link's token; return its live user and payload, or raise ValidationError."""
     try:
         payload = read_token(token, salt=salt, max_age=current_app.config[max_age_key])
     except TokenError as error:
@@ -147,12 +149,12 @@ def _user_for_token(token: str, *, salt: str, max_age_key: str, expired: str,
     user = db.session.get(User, payload.get("u"))
     if user is None or user.deleted_at is not None or not still_valid(user, payload):
         raise ValidationError(None, invalid)
-    return user
+    return user, payload
 
 
 def confirm_email(token: str) -> User:
     """Mark the address in a confirmation link as confirmed."""
-    user = _user_for_token(
+    user, _payload = _user_for_token(
         token,
         salt=CONFIRM_SALT,
         max_age_key="CONFIRM_TOKEN_MAX_AGE",
@@ -195,7 +197,7 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset_token(token: str) -> User:
     """Return the user a reset link is for, if it is valid, unexpired and unused."""
-    return _user_for_token(
+    user, _payload = _user_for_token(
         token,
         salt=RESET_SALT,
         max_age_key="RESET_TOKEN_MAX_AGE",
@@ -206,6 +208,7 @@ def user_for_reset_token(token: str) -> User:
             payload.get("p") == password_fingerprint(user.password_hash)
         ),
     )
+    return user
 
 
 def set_password(user: User, password: str, *, field: str = "password") -> None:
@@ -325,6 +328,69 @@ def delete_account(user: User, *, password: str) -> None:
     user.district = None
     user.claimed_affiliation = None
     user.deleted_at = utcnow()
+
+
+def request_email_change(user: User, *, new_email: str, password: str) -> None:
+    """Mail a link to the new address; the address changes only when it is followed.
+
+    When the new address belongs to another account nothing is sent, and the page says the
+    same as when it is free, so this form cannot tell who has an account.
+    """
+    if not verify_password(user.password_hash, password):
+        raise ValidationError("password", _("Your password is not correct."))
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise ValidationError("new_email", _("This is already your email address."))
+    if db.session.scalar(sa.select(User.id).where(User.email == new_email)) is not None:
+        return
+    queue_mail(
+        to=new_email,
+        locale=user.locale,
+        subject=_l("Confirm your new email address"),
+        template="accounts/change_email",
+        user=user,
+        link=external_url(
+            "accounts.confirm_email_change",
+            lang=user.locale,
+            token=make_email_change_token(user, new_email),
+        ),
+        hours=current_app.config["CONFIRM_TOKEN_MAX_AGE"] // 3600,
+    )
+
+
+def confirm_email_change(token: str) -> User:
+    """Move an account to the address in an email-change link and tell the old address."""
+    user, payload = _user_for_token(
+        token,
+        salt=EMAIL_CHANGE_SALT,
+        max_age_key="CONFIRM_TOKEN_MAX_AGE",
+        expired=_("This link has expired. Ask for a new one from your account."),
+        invalid=_("This link is not valid or has already been used."),
+        still_valid=lambda user, payload: user.email == payload.get("e"),
+    )
+    old_email, new_email = user.email, payload.get("n")
+    taken = db.session.scalar(sa.select(User.id).where(User.email == new_email))
+    if not new_email or taken is not None:
+        raise ValidationError(None, _("This link is not valid or has already been used."))
+    user.email = new_email
+    user.confirmed_at = utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as error:  # taken a moment ago by another request
+        raise ValidationError(
+            None, _("This link is not valid or has already been used.")
+        ) from error
+    queue_mail(
+        to=old_email,
+        locale=user.locale,
+        subject=_l("Your email address was changed"),
+        template="accounts/email_changed",
+        user=user,
+        new_email=new_email,
+        reset_link=external_url("accounts.reset_request", lang=user.locale),
+    )
+    return user
 
 
 def create_staff(*, name: str, email: str, password: str, admin: bool, by: User | None) -> User:

@@ -7,6 +7,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 CONFIRM_SALT = "confirm-email"
 RESET_SALT = "reset-password"
+EMAIL_CHANGE_SALT = "change-email"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -20,6 +21,11 @@ def password_fingerprint(password_hash: str) -> str:
 
 def make_confirm_token(user) -> str:
     return _serializer(CONFIRM_SALT).dumps({"u": user.id, "e": user.email})
+
+
+def make_email_change_token(user, new_email: str) -> str:
+    # The current address is inside: once the address changes, every older link is dead.
+    return _serializer(EMAIL_CHANGE_SALT).dumps({"u": user.id, "e": user.email, "n": new_email})
 
 
 def make_reset_token(user) -> str:

@@ -13,6 +13,7 @@ from ..forms import apply_error
 from ..i18n import current_lang
 from . import bp, service
 from .forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
     DeleteAccountForm,
@@ -232,6 +233,52 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5 per hour", methods=["POST"], key_func=lambda: f"email:{current_user.id}")
+def change_email():
+    """Ask to move the account to another address, confirmed from that address."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        try:
+            service.request_email_change(
+                current_user, new_email=form.new_email.data, password=form.password.data
+            )
+        except ValidationError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("We have sent a link to %(email)s. Follow it to change your address.",
+                  email=form.new_email.data.strip()),
+                "success",
+            )
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    """Confirm a new address from the link mailed to it (a button, as for registration)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            service.confirm_email_change(token)
+        except ValidationError as error:
+            return render_template(
+                "accounts/confirm.html", form=None, error=error.message,
+                heading=_("Confirm your new email address"),
+            ), 400
+        db.session.commit()
+        flash(_("Your email address has been changed."), "success")
+        return redirect(url_for("accounts.account" if current_user.is_authenticated else
+                                "accounts.login"))
+    return render_template(
+        "accounts/confirm.html", form=form, error=None,
+        heading=_("Confirm your new email address"),
+    )
 
 
 @bp.route("/account/export")

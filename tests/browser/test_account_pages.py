@@ -17,6 +17,7 @@ PASSWORD = "namsan-cable-car-64"  # noqa: S105 - test data
 PAGES = [
     ("account/profile", "Edit my profile"),
     ("account/password", "Change my password"),
+    ("account/email", "Change my email address"),
     ("account/delete", "Delete my account"),
 ]
 
