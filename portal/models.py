@@ -51,7 +51,7 @@ class AuditLog(db.Model):
     actor_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    action: Mapped[str] = mapped_column(sa.String(64))
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
     object_type: Mapped[str] = mapped_column(sa.String(32))
     object_id: Mapped[int | None]
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)

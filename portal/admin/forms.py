@@ -1,11 +1,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import NumberInput
 
 from ..accounts.forms import new_password_field
 
 REQUIRED = _l("This field is required.")
+
+
+class AuditFilterForm(FlaskForm):
+    """The filter above the audit log; read with GET, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
+    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=32)])
+    object_id = IntegerField(
+        _l("Object number"),
+        validators=[Optional()],
+        widget=NumberInput(min=1),
+    )
 
 
 class CreateStaffForm(FlaskForm):

@@ -15,7 +15,7 @@ from ..forms import apply_error
 from ..mail.models import OutboxMessage, OutboxStatus
 from ..models import AuditLog
 from . import bp
-from .forms import CreateStaffForm
+from .forms import AuditFilterForm, CreateStaffForm
 
 PER_PAGE = 50
 
@@ -84,10 +84,15 @@ def staff_accounts():
 @admin_required
 def audit_log():
     """Read the audit log, newest first."""
+    form = AuditFilterForm(request.args)
     stmt = sa.select(AuditLog).order_by(AuditLog.created_at.desc(), AuditLog.id.desc())
-    action = request.args.get("action", "").strip()
-    if action:
-        stmt = stmt.where(AuditLog.action == action)
+    if form.validate():
+        if form.action.data:
+            stmt = stmt.where(AuditLog.action == form.action.data.strip())
+        if form.object_type.data:
+            stmt = stmt.where(AuditLog.object_type == form.object_type.data.strip())
+        if form.object_id.data:
+            stmt = stmt.where(AuditLog.object_id == form.object_id.data)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
     actors = (
@@ -95,5 +100,5 @@ def audit_log():
         if actor_ids
         else {}
     )
-    return render_template("admin/audit.html", page=page, actors=actors, action=action)
+    return render_template("admin/audit.html", page=page, actors=actors, form=form)
 

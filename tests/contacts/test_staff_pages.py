@@ -204,3 +204,26 @@ def test_search_treats_wildcards_as_text(client, login, staff_user, create_user)
     assert "Odd 100% Name" in html and "Plain Name" not in html
     contacts = client.get("/en/staff/contacts?q=_").get_data(as_text=True)
     assert "No contact matches." in contacts
+
+
+def test_the_audit_log_filters_by_action_and_object(client, login, admin_user, resident,
+                                                     create_user):
+    from portal.models import audit
+
+    other = create_user()
+    audit("contact.classify", actor=admin_user, obj_type="contact", obj_id=resident.id)
+    audit("contact.classify", actor=admin_user, obj_type="contact", obj_id=other.id)
+    audit("user.create_staff", actor=admin_user, obj_type="user", obj_id=other.id)
+    db.session.commit()
+    login(admin_user)
+
+    def rows(query):
+        html = client.get(f"/en/staff/admin/audit?{query}").get_data(as_text=True)
+        return html.count("<code>contact.classify</code>"), html.count(
+            "<code>user.create_staff</code>"
+        )
+
+    assert rows("") == (2, 1)
+    assert rows("action=contact.classify") == (2, 0)
+    assert rows(f"object_type=contact&object_id={other.id}") == (1, 0)
+    assert rows("object_id=not-a-number") == (2, 1)  # a bad filter is ignored, not a 500
