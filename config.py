@@ -5,6 +5,7 @@ start without a secret key, and `TestConfig` is what the test suite builds on.
 """
 
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,8 +30,33 @@ def database_url(url: str | None) -> str:
     return url
 
 
+def instance_secret(instance_dir: Path) -> str:
+    """Return this installation's own random secret key, created on first use.
+
+    The embedded default needs no configuration, but a key known to everyone would let anyone
+    forge sessions; so each installation makes its own, readable only by its owner. The file is
+    linked into place atomically, so processes starting together agree on one key.
+    """
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    tmp = instance_dir / f".secret_key.{os.getpid()}"
+    tmp.write_text(secrets.token_urlsafe(48))
+    tmp.chmod(0o600)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process won the race: use its key
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY") or "embedded-development-only"
+    # None here: create_app() uses the installation's own key (instance_secret) outside
+    # production, and ProductionConfig refuses to start without one.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Seconds an SQLite writer waits for another process's write transaction to finish.

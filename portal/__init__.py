@@ -2,13 +2,14 @@
 
 import logging
 import os
+from pathlib import Path
 
 from flask import Flask, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig
+from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig, instance_secret
 
 from . import errors, i18n
 from .database import configure_engine
@@ -33,6 +34,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 

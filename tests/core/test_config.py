@@ -57,3 +57,20 @@ def test_portal_env_selects_production(monkeypatch):
     assert default_config() is config.ProductionConfig
     monkeypatch.delenv("PORTAL_ENV")
     assert default_config() is config.Config
+
+
+def test_without_a_secret_key_each_installation_makes_and_keeps_its_own(tmp_path):
+    first = config.instance_secret(tmp_path)
+    assert len(first) >= 40
+    assert config.instance_secret(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0  # owner only
+    assert config.instance_secret(tmp_path / "other") != first
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("spawn")) as pool:
+        keys = set(pool.map(config.instance_secret, [tmp_path] * 8))
+    assert len(keys) == 1
