@@ -39,8 +39,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
+    errors.install_log_record_factory()
     logging.basicConfig(
-        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=app.config["LOG_LEVEL"],
+        format="%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
     )
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:

@@ -3,7 +3,7 @@
 import logging
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -63,6 +63,25 @@ def request_id() -> str:
             uuid.uuid4().hex
         )
     return g.request_id
+
+
+_factory_installed = False
+
+
+def install_log_record_factory() -> None:
+    """Give every log record the id of the request it was written in ("-" outside one)."""
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        record.request_id = request_id() if has_request_context() else "-"
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
 
 
 def render_error(code: int):

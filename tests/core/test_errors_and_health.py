@@ -34,6 +34,8 @@ def test_a_500_rolls_back_logs_and_shows_a_request_id(app, client, monkeypatch, 
     assert request_id in html
     assert 'lang="vi"' in html
     assert any(request_id in r.getMessage() and r.exc_info for r in caplog.records)
+    # Every record written during the request carries its id, for the log format.
+    assert all(r.request_id == request_id for r in caplog.records if r.name.startswith("portal"))
     assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
 
 

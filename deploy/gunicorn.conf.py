@@ -1,0 +1,19 @@
+"""Gunicorn settings for the portal: `gunicorn -c deploy/gunicorn.conf.py 'portal:create_app()'`.
+
+Every value can be overridden from the environment (GUNICORN_BIND, GUNICORN_WORKERS, ...).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Sync workers: requests are short and the database does the waiting.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+max_requests = 2000  # recycle workers now and then
+max_requests_jitter = 200
+accesslog = "-"
+# The request id the portal puts in X-Request-ID also reaches the access log.
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
