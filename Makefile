@@ -29,7 +29,7 @@ run: install
 
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, browser tests included
 test: install
-	$(BIN)/ruff check portal tests bench config.py
+	$(BIN)/ruff check portal tests bench deploy config.py
 	$(FLASK) translate check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
