@@ -92,10 +92,10 @@ def switch_language_url(lang: str) -> str:
     # After a POST (a form with errors) or on a page outside /<lang>/, go to the home page.
     if rule is None or "lang" not in rule.arguments or request.method != "GET":
         return url_for("core.home", lang=lang)
-    args = {**(request.view_args or {}), "lang": lang}
-    endpoint = request.endpoint
-    query = request.args.to_dict(flat=False)
-    return url_for(endpoint, **args, **query)
+    # The query string is kept, but never lets a visitor set url_for's own options (_external)
+    # or override the page's own arguments.
+    query = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
+    return url_for(request.endpoint, **{**query, **(request.view_args or {}), "lang": lang})
 
 
 @cache

@@ -122,3 +122,11 @@ def test_translations_are_fetched_once_per_request(app, monkeypatch):
         for _ in range(50):
             gettext("Sign in")
     assert len(calls) == 1
+
+
+def test_the_switcher_ignores_query_arguments_that_clash_with_the_page(client):
+    response = client.get("/en/login?lang=zh&_external=1&next=/en/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'href="/ja/login?' in html
+    assert "http://localhost/ja" not in html
