@@ -98,6 +98,15 @@ def switch_language_url(lang: str) -> str:
     return url_for(request.endpoint, **{**query, **(request.view_args or {}), "lang": lang})
 
 
+def page_url(page: int) -> str:
+    """This list's address at another page, keeping its filters."""
+    query = {
+        k: v for k, v in request.args.to_dict(flat=False).items()
+        if not k.startswith("_") and k not in ("page", "lang")
+    }
+    return url_for(request.endpoint, **{**query, **(request.view_args or {}), "page": page})
+
+
 @cache
 def _country_names(lang: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(lang).territories
@@ -176,6 +185,7 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang,
         current_lang=current_lang,
         switch_language_url=switch_language_url,
+        page_url=page_url,
         country_name=country_name,
         district_name=district_name,
     )

@@ -227,3 +227,11 @@ def test_the_audit_log_filters_by_action_and_object(client, login, admin_user, r
     assert rows("action=contact.classify") == (2, 0)
     assert rows(f"object_type=contact&object_id={other.id}") == (1, 0)
     assert rows("object_id=not-a-number") == (2, 1)  # a bad filter is ignored, not a 500
+
+
+def test_paging_links_keep_the_filters_and_ignore_tricks(client, login, staff_user, create_user):
+    for n in range(55):
+        create_user(name=f"Kim Filler {n:02d}")
+    login(staff_user)
+    html = client.get("/ko/staff/users?q=filler&_external=1&lang=en").get_data(as_text=True)
+    assert 'href="/ko/staff/users?q=filler&amp;page=2" rel="next"' in html
