@@ -102,6 +102,8 @@ def register_resident(
         raise ValidationError(
             "consent_account", _("You must agree to this for us to create your account.")
         )
+    # Hash before looking the address up, so a taken address answers as slowly as a free one.
+    password_hash = hash_password(password)
     existing = db.session.scalar(sa.select(User).where(User.email == email))
     if existing is not None:
         queue_mail(
@@ -117,7 +119,7 @@ def register_resident(
     user = User(
         name=name.strip(),
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         locale=locale,
         nationality=nationality,
         district=district,
