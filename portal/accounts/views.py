@@ -103,20 +103,33 @@ def logout():
     return redirect(url_for("core.home"))
 
 
-@bp.route("/confirm/<token>", methods=["GET", "POST"])
-def confirm(token: str):
-    """Confirm an email address; the link shows a button, so link scanners confirm nothing."""
+def _confirm_by_button(token: str, action, *, done: str, heading: str | None = None):
+    """Show a mailed link's page with a button; apply ``action(token)`` only when pressed.
+
+    Opening the link changes nothing, so mail scanners that fetch links confirm nothing.
+    """
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            service.confirm_email(token)
+            action(token)
         except ValidationError as error:
-            return render_template("accounts/confirm.html", form=None, error=error.message), 400
+            return render_template(
+                "accounts/confirm.html", form=None, error=error.message, heading=heading
+            ), 400
         db.session.commit()
-        flash(_("Thank you: your email address is confirmed."), "success")
-        return redirect(url_for("accounts.account" if current_user.is_authenticated else
-                                "accounts.login"))
-    return render_template("accounts/confirm.html", form=form, error=None)
+        flash(done, "success")
+        return redirect(
+            url_for("accounts.account" if current_user.is_authenticated else "accounts.login")
+        )
+    return render_template("accounts/confirm.html", form=form, error=None, heading=heading)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """Confirm the email address a new account registered with."""
+    return _confirm_by_button(
+        token, service.confirm_email, done=_("Thank you: your email address is confirmed.")
+    )
 
 
 @bp.route("/confirm/resend", methods=["POST"])
@@ -261,22 +274,11 @@ def change_email():
 
 @bp.route("/account/email/<token>", methods=["GET", "POST"])
 def confirm_email_change(token: str):
-    """Confirm a new address from the link mailed to it (a button, as for registration)."""
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            service.confirm_email_change(token)
-        except ValidationError as error:
-            return render_template(
-                "accounts/confirm.html", form=None, error=error.message,
-                heading=_("Confirm your new email address"),
-            ), 400
-        db.session.commit()
-        flash(_("Your email address has been changed."), "success")
-        return redirect(url_for("accounts.account" if current_user.is_authenticated else
-                                "accounts.login"))
-    return render_template(
-        "accounts/confirm.html", form=form, error=None,
+    """Confirm a new address from the link mailed to it."""
+    return _confirm_by_button(
+        token,
+        service.confirm_email_change,
+        done=_("Your email address has been changed."),
         heading=_("Confirm your new email address"),
     )
 
