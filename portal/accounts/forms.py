@@ -28,9 +28,10 @@ from .models import AFFILIATION_LABELS, CONSENT_LABELS, Affiliation, ConsentPurp
 REQUIRED = _l("This field is required.")
 
 
-def _email_field():
+def email_field(label=None):
+    """An email address input; the service normalises and checks it."""
     return EmailField(
-        _l("Email address"),
+        label or _l("Email address"),
         validators=[DataRequired(REQUIRED), Length(max=320, message=_l("This is too long."))],
         render_kw={"autocomplete": "email"},
     )
@@ -63,6 +64,15 @@ class CountrySelect(Select):
             options = options.replace(plain, selected, 1)
         attributes = html_params(name=field.name, **kwargs)  # html_params escapes the values
         return Markup("<select {}>{}</select>").format(Markup(attributes), options)  # noqa: S704
+
+
+def current_password_field(label):
+    """The password a signed-in person types to prove it is them."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 def new_password_field(label):
@@ -155,7 +165,7 @@ class ProfileFields(FlaskForm):
 
 
 class RegisterForm(ProfileFields):
-    email = _email_field()
+    email = email_field()
     password = new_password_field(_l("Password"))
     password_again = repeat_password_field(_l("Repeat the password"), "password")
     consent_account = BooleanField(CONSENT_LABELS[ConsentPurpose.account])
@@ -172,17 +182,13 @@ class RegisterForm(ProfileFields):
 
 
 class LoginForm(FlaskForm):
-    email = _email_field()
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    email = email_field()
+    password = current_password_field(_l("Password"))
     remember = BooleanField(_l("Keep me signed in on this device for 30 days"))
 
 
 class ResetRequestForm(FlaskForm):
-    email = _email_field()
+    email = email_field()
 
 
 class NewPasswordForm(FlaskForm):
@@ -191,11 +197,7 @@ class NewPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = current_password_field(_l("Current password"))
     new_password = new_password_field(_l("New password"))
     new_password_again = repeat_password_field(_l("Repeat the new password"), "new_password")
 
@@ -206,11 +208,7 @@ class ProfileForm(ProfileFields):
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(
-        _l("Your password"),
-        validators=[DataRequired(REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field(_l("Your password"))
     understood = BooleanField(
         _l("I understand that my account and personal data will be erased for good."),
         validators=[DataRequired(_l("Tick this box to confirm."))],
@@ -218,16 +216,8 @@ class DeleteAccountForm(FlaskForm):
 
 
 class ChangeEmailForm(FlaskForm):
-    new_email = EmailField(
-        _l("New email address"),
-        validators=[DataRequired(REQUIRED), Length(max=320, message=_l("This is too long."))],
-        render_kw={"autocomplete": "email"},
-    )
-    password = PasswordField(
-        _l("Your password"),
-        validators=[DataRequired(REQUIRED)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    new_email = email_field(_l("New email address"))
+    password = current_password_field(_l("Your password"))
 
 
 class ConfirmForm(FlaskForm):

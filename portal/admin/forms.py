@@ -4,9 +4,7 @@ from wtforms import BooleanField, EmailField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import NumberInput
 
-from ..accounts.forms import new_password_field
-
-REQUIRED = _l("This field is required.")
+from ..accounts.forms import REQUIRED, new_password_field
 
 
 class AuditFilterForm(FlaskForm):
