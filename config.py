@@ -58,7 +58,9 @@ class Config:
     # production, and ProductionConfig refuses to start without one.
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's log line must not carry the values it was given
+    # (password hashes, addresses, names).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     # Seconds an SQLite writer waits for another process's write transaction to finish.
     SQLITE_BUSY_TIMEOUT = int(os.environ.get("SQLITE_BUSY_TIMEOUT", "30"))
 
@@ -81,6 +83,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    # Residents who did not ask to be remembered are signed out after this long without a request.
+    IDLE_TIMEOUT = timedelta(hours=float(os.environ.get("IDLE_TIMEOUT_HOURS", "12")))
     SESSION_LIFETIME = timedelta(hours=24)
     STAFF_SESSION_LIFETIME = timedelta(hours=12)
 
@@ -88,13 +92,16 @@ class Config:
 
     CONFIRM_TOKEN_MAX_AGE = int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", str(3 * 24 * 3600)))
     RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", "3600"))
-    PASSWORD_MIN_LENGTH = 10
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;30 per hour")
+    # Failed sign-ins for one address: the first `free` in `window` seconds cost nothing, then
+    # each makes the next wait twice as long (1 s, 2 s, 4 s ...) up to `cap` seconds.
+    SIGNIN_THROTTLE = {"free": 5, "window": 900, "cap": 30}
+    # Wrong current passwords of a signed-in person (password, address, deletion forms).
+    PASSWORD_CHECK_THROTTLE = {"free": 5, "window": 3600, "cap": 900}
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per minute;30 per hour")
     RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
     REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
@@ -120,8 +127,12 @@ class Config:
 
 class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for this host
+    # only and for the whole site: a sibling subdomain cannot plant or read it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     HSTS = True
 
@@ -137,5 +148,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # the test fixtures choose the database
     RATELIMIT_STORAGE_URI = "memory://"
-    MAIL_BACKEND = "memory"
     SITE_URL = "http://localhost"

@@ -1,4 +1,4 @@
-"""``flask translate ...`` and ``flask demo seed``."""
+"""``flask translate ...``: keep the message catalogs in step with the code."""
 
 import re
 import subprocess
@@ -19,7 +19,6 @@ POT = TRANSLATIONS / "messages.pot"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|%[sdifr]")
 
 translate_cli = AppGroup("translate", help="Keep the message catalogs in step with the code.")
-demo_cli = AppGroup("demo", help="Demonstration data.")
 
 
 def _pybabel(*args: str) -> None:
@@ -121,12 +120,3 @@ def check_command() -> None:
     if problems:
         raise SystemExit(1)
     click.echo(f"{len(LOCALES)} catalogs complete")
-
-
-@demo_cli.command("seed")
-def seed_command() -> None:
-    """Load realistic demonstration data (does nothing when it is already there)."""
-    from .demo import seed
-
-    created = seed()
-    click.echo(created)

@@ -3,20 +3,38 @@
 Python's sqlite3 module starts transactions lazily and as DEFERRED; a deferred transaction that
 later writes fails at once with "database is locked" when another process wrote meanwhile. So
 the driver's own transaction handling is switched off and every transaction that may write
-(anything but a GET/HEAD request) starts with ``BEGIN IMMEDIATE``, which waits for the write
-lock up to the busy timeout instead. Pages read with GET never write.
+(anything but a GET/HEAD request, or a block inside ``writing()``) starts with
+``BEGIN IMMEDIATE``, which waits for the write lock up to the busy timeout instead. Pages read
+with GET never write, except through ``writing()``.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 def may_write() -> bool:
-    """True unless this is a read-only request."""
+    """True unless this is a read-only request outside a ``writing()`` block."""
+    if _writing.get():
+        return True
     return not (has_request_context() and request.method in READ_ONLY_METHODS)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Let transactions begun inside this block write, even while serving a GET."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def configure_engine(engine: Engine, *, busy_timeout: int) -> None:

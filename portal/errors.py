@@ -1,10 +1,13 @@
 """Domain errors raised by services, and the site's own error pages."""
 
+import contextlib
 import logging
 import uuid
 
-from flask import Flask, g, has_request_context, render_template, request
+import sqlalchemy as sa
+from flask import Flask, current_app, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin, current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -35,30 +38,50 @@ class Conflict(DomainError):
     """The change clashes with the current state (a duplicate, a full class...)."""
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed attempts in a row: the next may come after ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__("")
+        self.retry_after = retry_after
+
+
 ERROR_TITLES = {
     400: _l("The request could not be understood"),
     403: _l("You do not have access to this page"),
     404: _l("Page not found"),
     405: _l("This action is not allowed here"),
+    409: _l("This could not be done"),
     413: _l("The upload is too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The service is temporarily unavailable"),
 }
 ERROR_TEXTS = {
     400: _l("The form may have expired. Go back, reload the page and try again."),
     403: _l("Your account does not have permission to open this page."),
     404: _l("The address may be mistyped, or the page may have moved."),
     405: _l("Use the links and buttons on the page instead of typing the address."),
+    409: _l("It clashes with a change made a moment ago. Go back, reload the page and try again."),
     413: _l("Please send a smaller file."),
     429: _l("Please wait a few minutes before trying again."),
     500: _l("We have been told about the problem. Please try again later."),
+    503: _l("We are working to restore it. Please try again in a few minutes."),
 }
+# Seconds a client is told to wait when the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER = 30
+# Errors that mean the database cannot be reached (down, restarting, out of connections).
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 
 
 def request_id() -> str:
     """Return this request's id, shown on error pages and written to the logs."""
     if "request_id" not in g:
-        incoming = request.headers.get("X-Request-ID", "")
+        # Only a proxy we trust may name the request; otherwise anyone could choose the id
+        # their requests are logged under.
+        incoming = (
+            request.headers.get("X-Request-ID", "") if current_app.config["TRUSTED_PROXIES"] else ""
+        )
         g.request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isalnum() else (
             uuid.uuid4().hex
         )
@@ -84,7 +107,21 @@ def install_log_record_factory() -> None:
     _factory_installed = True
 
 
-def render_error(code: int):
+def _load_user_or_anonymous(*, database_down: bool) -> None:
+    """Make sure rendering the page cannot fail on the database through ``current_user``."""
+    if "_login_user" in g and not database_down:
+        return
+    if not database_down:
+        try:
+            current_user._get_current_object()
+            return
+        except DATABASE_UNAVAILABLE:
+            pass
+    g._login_user = AnonymousUserMixin()
+
+
+def render_error(code: int, *, database_down: bool = False):
+    _load_user_or_anonymous(database_down=database_down)
     return (
         render_template(
             "errors/error.html",
@@ -103,6 +140,27 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400)
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error):
+        return render_error(403)
+
+    @app.errorhandler(Conflict)
+    def conflict(error):
+        db.session.rollback()
+        return render_error(409)
+
+    def database_unavailable(error):
+        # The connection may be gone; the pool replaces it on the next checkout.
+        with contextlib.suppress(sa.exc.SQLAlchemyError):
+            db.session.rollback()
+        # The exception's text may quote the statement; its class is enough to tell the cause.
+        log.error("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        body, code = render_error(503, database_down=True)
+        return body, code, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER)}
+
+    for exception_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(exception_class, database_unavailable)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,8 +1,185 @@
-"""Form helpers shared by every domain."""
+"""What every form shares: the base class, enum and choice selects, common fields, messages.
 
+Labels and messages are lazy, so each page shows them in its own language.
+"""
+
+import unicodedata
+from datetime import timedelta
+
+from flask_babel import format_timedelta, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, StopValidation
+from wtforms.widgets import Select, html_params
 
-from .errors import ValidationError
+from .enums import LabelledEnum
+from .errors import TooManyAttempts, ValidationError
+
+REQUIRED = _l("This field is required.")
+TOO_LONG = _l("This is too long.")
+INVALID_CHOICE = _l("Choose one of the options in the list.")
+CONTROL_CHARACTERS = _l("Remove the control characters from this field.")
+SINGLE_LINE = _l("Write this on one line, without invisible formatting characters.")
+
+# Characters no single-line field may hold: controls (NUL, CR, LF...), format characters
+# (bidi overrides, zero-width spaces) and line or paragraph separators. A name holding them
+# could make a mail read as something the portal never wrote.
+_SINGLE_LINE_BANNED = frozenset({"Cc", "Cf", "Zl", "Zp"})
+# Text areas keep line breaks and tabs, and joiners that some scripts and emoji need, but not
+# other controls nor the bidi overrides that reorder what a reader sees.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def unsafe_text_message(field) -> str | None:
+    """The error for characters a field may not hold, or None when its input is clean."""
+    if field.type == "CSRFTokenField":
+        return None
+    single_line = isinstance(field, StringField) and not isinstance(
+        field, PasswordField | TextAreaField
+    )
+    for value in field.raw_data or ():
+        if not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            return str(CONTROL_CHARACTERS)
+        for char in value:
+            category = unicodedata.category(char)
+            if single_line and category in _SINGLE_LINE_BANNED:
+                return str(SINGLE_LINE)
+            if category == "Cc" and char not in "\t\n\r" or char in _BIDI_CONTROLS:
+                return str(CONTROL_CHARACTERS)
+    return None
+
+
+class PortalForm(FlaskForm):
+    """The base of every portal form: it refuses NUL bytes and hidden control characters.
+
+    Every field is checked, so a form with several mistakes lists them all at once; a field
+    holding characters it may not hold shows only that error.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            # The CSRF input has no id: a page holds several forms (the sign-out button is
+            # one), and ids must be unique in a page.
+            if unbound_field.field_class.__name__ == "CSRFTokenField":
+                options = {**options, "render_kw": {"id": False}}
+            return super().bind_field(form, unbound_field, options)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self._fields.values():
+            message = unsafe_text_message(field)
+            if message:
+                field.errors = [message]
+                valid = False
+        return valid
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices of a select."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ChoiceSelectField(SelectField):
+    """A select over fixed (value, label) choices that answers a bad value in our words."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("invalid_choice_message", INVALID_CHOICE)
+        kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
+        super().__init__(label, validators, **kwargs)
+
+
+_INVALID = object()  # the data of an EnumSelectField given a name that is no member
+
+
+class EnumSelectField(SelectField):
+    """A select whose data is a member of ``enum`` (or None), labelled by ``member.label``.
+
+    ``blank`` adds a first, empty option (the placeholder of a required select, or "all" in a
+    filter); ``members`` limits the choices to some members.
+    """
+
+    def __init__(self, label=None, validators=None, *, enum: type[LabelledEnum],
+                 blank=None, members=None, **kwargs):
+        self.enum = enum
+        self.members = tuple(members or enum)
+        choices = as_choices(
+            ([("", blank)] if blank is not None else []) + enum.choices(self.members)
+        )
+        super().__init__(label, validators, coerce=self._to_member, choices=choices, **kwargs)
+
+    def _to_member(self, value):
+        if isinstance(value, self.enum):
+            return value
+        if value in (None, ""):
+            return None
+        member = self.enum.__members__.get(value)
+        return member if member in self.members else _INVALID
+
+    def pre_validate(self, form):
+        if self.data is _INVALID:
+            self.data = None
+            raise StopValidation(str(INVALID_CHOICE))
+
+
+class CountrySelect(Select):
+    """The nationality <select>: its ~250 options are rendered once per language and reused.
+
+    WTForms renders option by option, which made the registration page several times slower
+    than any other; only the chosen option differs between two renderings.
+    """
+
+    _options: dict[str, Markup] = {}
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        if "required" not in kwargs and "required" in getattr(field, "flags", []):
+            kwargs["required"] = True
+        lang = str(get_locale() or "en")
+        options = self._options.get(lang)
+        if options is None:
+            options = self._options[lang] = Markup("").join(
+                Markup('<option value="{}">{}</option>').format(choice.value, choice.label)
+                for choice in field.choices
+            )
+        chosen = field.data or ""
+        if chosen:
+            plain = Markup('<option value="{}">').format(chosen)
+            selected = Markup('<option selected value="{}">').format(chosen)
+            options = options.replace(plain, selected, 1)
+        attributes = html_params(name=field.name, **kwargs)  # html_params escapes the values
+        return Markup("<select {}>{}</select>").format(Markup(attributes), options)  # noqa: S704
+
+
+def email_field(label=None):
+    """An email address input; the service normalises and checks it."""
+    return EmailField(
+        label or _l("Email address"),
+        validators=[DataRequired(REQUIRED), Length(max=320, message=TOO_LONG)],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def name_field(label=None, *, autocomplete: str | None = "name"):
+    """A person's name: one line, at most 120 characters."""
+    return StringField(
+        label or _l("Full name"),
+        validators=[DataRequired(REQUIRED), Length(max=120, message=TOO_LONG)],
+        render_kw={"autocomplete": autocomplete} if autocomplete else None,
+    )
+
+
+def current_password_field(label):
+    """The password a signed-in person types to prove it is them."""
+    return PasswordField(
+        label,
+        validators=[DataRequired(REQUIRED), Length(max=1024, message=TOO_LONG)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 def apply_error(form: FlaskForm, error: ValidationError) -> bool:
@@ -13,3 +190,10 @@ def apply_error(form: FlaskForm, error: ValidationError) -> bool:
         return False
     field.errors = [*field.errors, error.message]
     return True
+
+
+def refuse_attempt(form: FlaskForm, error: TooManyAttempts) -> tuple[int, dict[str, str]]:
+    """Keep the form on screen with the real waiting time; return the 429 status and headers."""
+    wait = format_timedelta(timedelta(seconds=error.retry_after), threshold=1.0)
+    form.form_errors.append(_("Too many attempts. Please try again in %(time)s.", time=wait))
+    return 429, {"Retry-After": str(error.retry_after)}

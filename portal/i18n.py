@@ -1,4 +1,4 @@
-"""Locale selection, the ``/<lang>/`` URL prefix and per-locale lists (countries, districts)."""
+"""Locale selection, the ``/<lang>/`` URL prefix and country names in each language."""
 
 from functools import cache
 
@@ -6,9 +6,7 @@ import pycountry
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import AnyConverter
 
 # UI languages, in the order the switcher shows them; the value is the language's own name.
 LOCALES: dict[str, str] = {
@@ -23,37 +21,6 @@ DEFAULT_LOCALE = "en"
 LANG_COOKIE = "lang"
 # BCP 47 tags for <html lang>: the portal's Chinese is Simplified.
 HTML_LANG = {"en": "en", "zh": "zh-Hans", "ja": "ja", "vi": "vi", "ko": "ko"}
-
-# Seoul's 25 autonomous districts (gu), by their romanised code, plus "outside Seoul".
-DISTRICTS = {
-    "dobong": _l("Dobong-gu"),
-    "dongdaemun": _l("Dongdaemun-gu"),
-    "dongjak": _l("Dongjak-gu"),
-    "eunpyeong": _l("Eunpyeong-gu"),
-    "gangbuk": _l("Gangbuk-gu"),
-    "gangdong": _l("Gangdong-gu"),
-    "gangnam": _l("Gangnam-gu"),
-    "gangseo": _l("Gangseo-gu"),
-    "geumcheon": _l("Geumcheon-gu"),
-    "guro": _l("Guro-gu"),
-    "gwanak": _l("Gwanak-gu"),
-    "gwangjin": _l("Gwangjin-gu"),
-    "jongno": _l("Jongno-gu"),
-    "jung": _l("Jung-gu"),
-    "jungnang": _l("Jungnang-gu"),
-    "mapo": _l("Mapo-gu"),
-    "nowon": _l("Nowon-gu"),
-    "seocho": _l("Seocho-gu"),
-    "seodaemun": _l("Seodaemun-gu"),
-    "seongbuk": _l("Seongbuk-gu"),
-    "seongdong": _l("Seongdong-gu"),
-    "songpa": _l("Songpa-gu"),
-    "yangcheon": _l("Yangcheon-gu"),
-    "yeongdeungpo": _l("Yeongdeungpo-gu"),
-    "yongsan": _l("Yongsan-gu"),
-    "outside": _l("Outside Seoul"),
-}
-
 
 def is_locale(code: str | None) -> bool:
     return code in LOCALES
@@ -91,20 +58,11 @@ def switch_language_url(lang: str) -> str:
     rule = request.url_rule
     # After a POST (a form with errors) or on a page outside /<lang>/, go to the home page.
     if rule is None or "lang" not in rule.arguments or request.method != "GET":
-        return url_for("core.home", lang=lang)
+        return url_for("pages.home", lang=lang)
     # The query string is kept, but never lets a visitor set url_for's own options (_external)
     # or override the page's own arguments.
     query = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
     return url_for(request.endpoint, **{**query, **(request.view_args or {}), "lang": lang})
-
-
-def page_url(page: int) -> str:
-    """This list's address at another page, keeping its filters."""
-    query = {
-        k: v for k, v in request.args.to_dict(flat=False).items()
-        if not k.startswith("_") and k not in ("page", "lang")
-    }
-    return url_for(request.endpoint, **{**query, **(request.view_args or {}), "page": page})
 
 
 @cache
@@ -130,25 +88,6 @@ def country_name(code: str | None) -> str:
 
 
 COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
-
-
-def district_choices() -> list[tuple[str, str]]:
-    return [(code, str(name)) for code, name in DISTRICTS.items()]
-
-
-def district_name(code: str | None) -> str:
-    return str(DISTRICTS[code]) if code in DISTRICTS else ""
-
-
-class LangConverter(AnyConverter):
-    """URL converter matching only the UI languages, so ``/<lang:lang>/`` never shadows a path."""
-
-    def __init__(self, url_map):
-        super().__init__(url_map, *LOCALES)
-
-
-def register_converter(app: Flask) -> None:
-    app.url_map.converters["lang"] = LangConverter
 
 
 def init_app(app: Flask) -> None:
@@ -185,7 +124,5 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang,
         current_lang=current_lang,
         switch_language_url=switch_language_url,
-        page_url=page_url,
         country_name=country_name,
-        district_name=district_name,
     )

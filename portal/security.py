@@ -1,6 +1,8 @@
-"""HTTP security headers on every response."""
+"""HTTP security headers on every response, and the log of security events."""
 
-from flask import Flask, g
+import logging
+
+from flask import Flask, g, has_request_context
 
 CSP = "; ".join(
     [
@@ -15,6 +17,30 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+security_log = logging.getLogger("portal.security")
+
+
+def security_event(event: str, *, user_id: int | None = None, **fields) -> None:
+    """Log a security event as one ``key=value`` line: the event, the user and the address.
+
+    The log format adds the time and the request id. Values are quoted so that nothing a
+    visitor typed can start a new line or field.
+    """
+    from .ratelimits import client_address
+
+    parts = {"event": event, "user": user_id if user_id is not None else "-"}
+    if has_request_context():
+        parts["ip"] = client_address()
+    parts.update(fields)
+    security_log.info(" ".join(f"{key}={_quote(value)}" for key, value in parts.items()))
+
+
+def _quote(value) -> str:
+    text = str(value)
+    if text and all(c.isalnum() or c in "._-:/@" for c in text):
+        return text
+    return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
 
 
 def init_security(app: Flask) -> None:

@@ -18,7 +18,7 @@ from config import TestConfig, database_url
 from portal import create_app
 from portal.extensions import db, limiter
 
-pytest_plugins = ["tests.fixtures.accounts", "tests.fixtures.mail"]
+pytest_plugins = ["tests.fixtures.accounts", "tests.fixtures.contacts", "tests.fixtures.mail"]
 
 PG_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_ALL = os.environ.get("PORTAL_REQUIRE_ALL_BACKENDS") == "1"

@@ -3,16 +3,17 @@
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..extensions import login_manager
-
 
 def is_safe_next(target: str | None) -> bool:
-    """Only paths on this site may be redirected to after sign-in."""
+    """Only paths on this site, written in plain printable characters, may follow sign-in."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    # A CR or LF would reach the Location header; no control character belongs in a path.
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc and "\\" not in target
@@ -33,28 +34,6 @@ def confirmed_required(view):
 
 
 def next_url(default_endpoint: str = "accounts.account") -> str:
+    """Where to go after signing in: the ``next`` the form carried, if it is safe."""
     target = request.values.get("next")
     return target if is_safe_next(target) else url_for(default_endpoint)
-
-
-def staff_gate():
-    """``before_request`` of every staff blueprint: visitors sign in, residents get a 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(403)
-    return None
-
-
-def admin_required(view):
-    """Let only administrators use a view (staff blueprints already require staff)."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped

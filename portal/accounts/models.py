@@ -1,6 +1,5 @@
 """Accounts: people who sign in, their server-side sessions and their consents."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,82 +7,56 @@ from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..columns import UTCDateTime, enum_column, utcnow
+from ..districts import District
+from ..enums import LabelledEnum
 from ..extensions import db
-from ..models import UTCDateTime, enum_column, utcnow
 
 
-class Role(enum.Enum):
-    resident = "resident"
-    staff = "staff"
-    admin = "admin"
+class Role(LabelledEnum):
+    resident = _l("Resident")
+    staff = _l("Staff")
+    admin = _l("Administrator")
 
 
-ROLE_LABELS = {
-    Role.resident: _l("Resident"),
-    Role.staff: _l("Staff"),
-    Role.admin: _l("Administrator"),
-}
-
-
-class Affiliation(enum.Enum):
+class Affiliation(LabelledEnum):
     """What a person is to the city; residents may claim one, staff confirm it on the contact."""
 
-    diplomat = "diplomat"
-    foreign_mayor = "foreign_mayor"
-    advisory_brain_group = "advisory_brain_group"
-    sibac_member = "sibac_member"
-    fiac_member = "fiac_member"
-    honorary_citizen = "honorary_citizen"
-    foreign_city_official = "foreign_city_official"
-    finance_professional = "finance_professional"
-    foreign_journalist = "foreign_journalist"
-    opinion_leader = "opinion_leader"
-    foreign_student = "foreign_student"
-    former_intern = "former_intern"
-    vocational_trainee = "vocational_trainee"
-    multicultural_family = "multicultural_family"
-    other = "other"
+    diplomat = _l("Foreign diplomat")
+    foreign_mayor = _l("Mayor of a foreign city")
+    advisory_brain_group = _l("Advisory brain group member")
+    sibac_member = _l("SIBAC member (Seoul International Business Advisory Council)")
+    fiac_member = _l("FIAC member (Foreign Investment Advisory Council)")
+    honorary_citizen = _l("Honorary citizen of Seoul")
+    foreign_city_official = _l("Civil servant of a foreign city")
+    finance_professional = _l("Finance professional")
+    foreign_journalist = _l("Foreign journalist")
+    opinion_leader = _l("Opinion leader")
+    foreign_student = _l("Foreign student in Seoul")
+    former_intern = _l("Former Seoul City Hall intern")
+    vocational_trainee = _l("Foreign vocational trainee")
+    multicultural_family = _l("Member of a multicultural family")
+    other = _l("Other")
 
 
-AFFILIATION_LABELS = {
-    Affiliation.diplomat: _l("Foreign diplomat"),
-    Affiliation.foreign_mayor: _l("Mayor of a foreign city"),
-    Affiliation.advisory_brain_group: _l("Advisory brain group member"),
-    Affiliation.sibac_member: _l("SIBAC member (Seoul International Business Advisory Council)"),
-    Affiliation.fiac_member: _l("FIAC member (Foreign Investment Advisory Council)"),
-    Affiliation.honorary_citizen: _l("Honorary citizen of Seoul"),
-    Affiliation.foreign_city_official: _l("Civil servant of a foreign city"),
-    Affiliation.finance_professional: _l("Finance professional"),
-    Affiliation.foreign_journalist: _l("Foreign journalist"),
-    Affiliation.opinion_leader: _l("Opinion leader"),
-    Affiliation.foreign_student: _l("Foreign student in Seoul"),
-    Affiliation.former_intern: _l("Former Seoul City Hall intern"),
-    Affiliation.vocational_trainee: _l("Foreign vocational trainee"),
-    Affiliation.multicultural_family: _l("Member of a multicultural family"),
-    Affiliation.other: _l("Other"),
-}
+class ConsentPurpose(LabelledEnum):
+    """Purposes for which the city keeps a resident's data; the label is the consent text."""
 
-
-class ConsentPurpose(enum.Enum):
-    """Purposes for which the city keeps a resident's data."""
-
-    account = "account"  # run the account and answer the person's reports
-    invitations = "invitations"  # invite the person to events, forums and meetings
-    research = "research"  # study reports, without names, to improve city policy
-
-
-CONSENT_LABELS = {
-    ConsentPurpose.account: _l(
+    # Run the account and answer the person's reports.
+    account = _l(
         "I agree that Seoul Metropolitan Government keeps the data I give here to run my account "
         "and to answer my reports and applications."
-    ),
-    ConsentPurpose.invitations: _l(
+    )
+    # Invite the person to events, forums and meetings.
+    invitations = _l(
         "I would like to receive invitations to events, forums and meetings by email."
-    ),
-    ConsentPurpose.research: _l(
+    )
+    # Study reports, without names, to improve city policy.
+    research = _l(
         "The city may use my reports, without my name, to study and improve its policies."
-    ),
-}
+    )
+
+
 CONSENT_VERSION = "2026-11"
 
 
@@ -96,7 +69,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     locale: Mapped[str] = mapped_column(sa.String(8), default="en")
     nationality: Mapped[str | None] = mapped_column(sa.String(2))
-    district: Mapped[str | None] = mapped_column(sa.String(32))
+    district: Mapped[District | None] = enum_column(District)
     claimed_affiliation: Mapped[Affiliation | None] = enum_column(Affiliation)
     role: Mapped[Role] = enum_column(Role, default=Role.resident, index=True)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -164,5 +137,7 @@ class AuthSession(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     remember: Mapped[bool] = mapped_column(default=False)
+    # What the browser called itself at sign-in, so the person can tell their sessions apart.
+    user_agent: Mapped[str | None] = mapped_column(sa.String(255))
 
     user: Mapped[User] = relationship()

@@ -1,8 +1,15 @@
-"""Password hashing (Argon2id) and the common-password check."""
+"""Password rules, hashing (Argon2id) and the common-password check."""
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import gettext as _
 from zxcvbn.matching import RANKED_DICTIONARIES
+
+from ..errors import ValidationError
+
+# OWASP ASVS level 2 (V2.1.1, V2.1.2): at least 12 characters, and at least 128 allowed.
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
 
 _hasher = PasswordHasher()
 # Hashed once at import, verified against when an email is unknown, so sign-in takes as long
@@ -32,3 +39,19 @@ def is_common_password(password: str) -> bool:
     """True when the password, or it without trailing digits, is a well-known one."""
     lowered = password.casefold()
     return lowered in _COMMON or lowered.rstrip("0123456789!") in _COMMON
+
+
+def check_password_rules(password: str, *, field: str = "password") -> None:
+    """Refuse passwords that are too short, too long or among the commonest."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise ValidationError(
+            field, _("Use at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise ValidationError(
+            field, _("Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH)
+        )
+    if is_common_password(password):
+        raise ValidationError(
+            field, _("This password is too common. Choose one that is harder to guess.")
+        )

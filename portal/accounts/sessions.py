@@ -1,9 +1,10 @@
 """Server-side sessions behind Flask-Login.
 
 The cookie (and the remember-me cookie) carries a random token; the database keeps its SHA-256.
-Signing out revokes the row, so a copied cookie is worthless afterwards. Staff sessions also end
-after ``STAFF_IDLE_TIMEOUT`` without a request, tracked in the signed session cookie so that
-reading a page never writes to the database.
+Signing out revokes the row, so a copied cookie is worthless afterwards. A session also ends
+after a time without requests (``STAFF_IDLE_TIMEOUT`` for staff, ``IDLE_TIMEOUT`` for residents
+who did not ask to be remembered), tracked in the signed session cookie so that reading a page
+never writes to the database.
 """
 
 import hashlib
@@ -12,14 +13,19 @@ import time
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, session
+from flask import current_app, request, session
+from flask_babel import gettext as _
 from flask_login import login_user, logout_user
+from ua_parser import parse as parse_user_agent
 
+from ..columns import utcnow
 from ..extensions import db, login_manager
-from ..models import utcnow
 from .models import AuthSession, User
 
 SEEN_KEY = "_seen"
+# The idle clock in the cookie moves at most this often, so the cookie does not change on
+# every request.
+SEEN_RESOLUTION = 60
 
 
 def _hash(token: str) -> str:
@@ -38,7 +44,8 @@ def start_session(user: User, *, remember: bool = False) -> AuthSession:
         lifetime = config["SESSION_LIFETIME"]
     token = secrets.token_urlsafe(32)
     row = AuthSession(
-        token_hash=_hash(token), user=user, remember=remember, expires_at=utcnow() + lifetime
+        token_hash=_hash(token), user=user, remember=remember, expires_at=utcnow() + lifetime,
+        user_agent=(request.user_agent.string or "")[:255] or None,
     )
     db.session.add(row)
     # Renew the session: nothing from before sign-in carries over.
@@ -61,14 +68,54 @@ def end_session(user: User) -> None:
     session.clear()
 
 
-def revoke_all_sessions(user: User, *, keep_current: bool = False) -> None:
-    """End every session of ``user`` (after a password change or reset)."""
+def revoke_all_sessions(user: User, *, keep_current: bool = False) -> int:
+    """End every session of ``user`` (after a password change or reset); return how many."""
     stmt = sa.update(AuthSession).where(
         AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None)
     )
     if keep_current and user.session_token:
         stmt = stmt.where(AuthSession.token_hash != _hash(user.session_token))
-    db.session.execute(stmt.values(revoked_at=utcnow()))
+    return db.session.execute(stmt.values(revoked_at=utcnow())).rowcount
+
+
+def revoke_session(user: User, session_id: int) -> bool:
+    """End one of ``user``'s own sessions; False when it is not theirs or already ended."""
+    result = db.session.execute(
+        sa.update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.user_id == user.id,
+               AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
+def active_sessions(user: User) -> list[AuthSession]:
+    """The sessions of ``user`` that are still alive, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuthSession)
+            .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None),
+                   AuthSession.expires_at > utcnow())
+            .order_by(AuthSession.created_at.desc(), AuthSession.id.desc())
+        )
+    )
+
+
+def is_current(user: User, auth_session: AuthSession) -> bool:
+    """True when ``auth_session`` is the one this browser is signed in with."""
+    return bool(user.session_token) and auth_session.token_hash == _hash(user.session_token)
+
+
+def describe_device(user_agent: str | None) -> str:
+    """A session's browser and system as a person would name them ("Chrome on Windows")."""
+    parsed = parse_user_agent(user_agent or "")
+    browser = parsed.user_agent.family if parsed.user_agent else None
+    system = parsed.os.family if parsed.os else None
+    if browser and browser != "Other" and system and system != "Other":
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    if browser and browser != "Other":
+        return browser
+    return _("An unknown browser")
 
 
 def prune_sessions(*, older_than: timedelta) -> int:
@@ -82,6 +129,15 @@ def prune_sessions(*, older_than: timedelta) -> int:
     return result.rowcount
 
 
+def _idle_timeout(user: User, auth_session: AuthSession) -> timedelta | None:
+    """How long this session may idle, or None for a remembered resident session."""
+    if user.is_staff:
+        return current_app.config["STAFF_IDLE_TIMEOUT"]
+    if auth_session.remember:
+        return None  # the person chose to stay signed in on this device
+    return current_app.config["IDLE_TIMEOUT"]
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Find the user behind a session token, if the session is still alive."""
@@ -93,20 +149,18 @@ def load_user(token: str) -> User | None:
     if row is None:
         return None
     auth_session, user = row
-    now = utcnow()
-    if auth_session.revoked_at is not None or auth_session.expires_at <= now:
+    if auth_session.revoked_at is not None or auth_session.expires_at <= utcnow():
         return None
     if user.deleted_at is not None:
         return None
-    if user.is_staff:
-        seen = session.get(SEEN_KEY)
-        idle = current_app.config["STAFF_IDLE_TIMEOUT"].total_seconds()
-        if seen is None or time.time() - seen > idle:
-            session.pop(SEEN_KEY, None)
-            return None
-    # Refresh the idle clock at most once a minute, to keep the cookie from changing each request.
+    now = time.time()
     seen = session.get(SEEN_KEY)
-    if seen is None or time.time() - seen > 60:
-        session[SEEN_KEY] = int(time.time())
+    idle = _idle_timeout(user, auth_session)
+    if idle is not None and (seen is None or now - seen > idle.total_seconds()):
+        session.pop(SEEN_KEY, None)
+        return None
+    # Refresh the idle clock at most once a minute, to keep the cookie from changing each request.
+    if seen is None or now - seen > SEEN_RESOLUTION:
+        session[SEEN_KEY] = int(now)
     user.session_token = token
     return user

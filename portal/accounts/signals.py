@@ -10,3 +10,9 @@ user_registered = _signals.signal("user-registered")
 account_deleting = _signals.signal("account-deleting")
 #: sent with ``user`` and ``data`` (a dict to add sections to) when a person exports their data.
 data_export = _signals.signal("data-export")
+#: sent with ``user`` when an address is confirmed for the first time.
+email_confirmed = _signals.signal("email-confirmed")
+#: sent with ``user`` after their password changed (by themselves or through a reset link).
+password_changed = _signals.signal("password-changed")
+#: sent with ``user`` and ``old_email`` after the account moved to a new address.
+email_changed = _signals.signal("email-changed")

@@ -1,10 +1,19 @@
-"""Staff dashboard and administration: staff accounts and the audit log."""
+"""Administration: staff accounts and the audit log."""
 
-from flask import Blueprint
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-from ..accounts.guards import staff_gate
+from ..staffdesk import ADMINS, MenuEntry, add_menu_entry, staff_blueprint
 
-bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
-bp.before_request(staff_gate)
+bp = staff_blueprint("admin", __name__, url_prefix="/admin", name="admin")
 
-from . import views  # noqa: E402,F401
+
+def init_app(app: Flask) -> None:
+    from . import views  # noqa: F401  (adds the routes)
+
+    app.register_blueprint(bp)
+    add_menu_entry(app, "staff", MenuEntry(label=_l("Staff accounts"),
+                                           endpoint="admin.staff_accounts", order=80,
+                                           visible=ADMINS))
+    add_menu_entry(app, "staff", MenuEntry(label=_l("Audit log"), endpoint="admin.audit_log",
+                                           order=90, visible=ADMINS))

@@ -1,10 +1,34 @@
 """The contact directory: tiers, affiliations and the link between contacts and accounts."""
 
-from flask import Blueprint
+from flask import Flask
+from flask_babel import lazy_gettext as _l
 
-from ..accounts.guards import staff_gate
+from ..accounts import signals
+from ..demo import add_seeder
+from ..staffdesk import MenuEntry, Panel, add_menu_entry, add_panel, staff_blueprint
 
-staff_bp = Blueprint("contacts_staff", __name__, url_prefix="/<lang:lang>/staff")
-staff_bp.before_request(staff_gate)
+staff_bp = staff_blueprint("contacts", __name__)
 
-from . import service, staff  # noqa: E402,F401  (service subscribes to account signals)
+
+def _panel_context() -> dict:
+    from .service import tier_counts
+
+    tiers = tier_counts()
+    return {"tiers": tiers, "total": sum(tiers.values())}
+
+
+def init_app(app: Flask) -> None:
+    from . import service, staff  # noqa: F401  (staff adds the routes)
+    from .demo import seed
+
+    app.register_blueprint(staff_bp)
+    signals.user_registered.connect(service.link_contact_on_registration)
+    signals.account_deleting.connect(service.unlink_contact_on_deletion)
+    signals.data_export.connect(service.export_contact)
+    add_menu_entry(app, "staff", MenuEntry(label=_l("Accounts"), endpoint="contacts_staff.users",
+                                           order=10))
+    add_menu_entry(app, "staff", MenuEntry(label=_l("Contact directory"),
+                                           endpoint="contacts_staff.contacts", order=20))
+    add_panel(app, Panel(template="contacts/dashboard_panel.html", context=_panel_context,
+                         order=20))
+    add_seeder(app, "contacts", seed)

@@ -1,43 +1,34 @@
+"""Staff forms of the contact directory."""
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms import SearchField
+from wtforms.validators import Length, Optional
 
-from ..accounts.models import AFFILIATION_LABELS, Affiliation
-from .models import TIER_LABELS, Tier
-
-
-class ClassifyForm(FlaskForm):
-    tier = SelectField(_l("Tier"), validate_choice=False)
-    affiliation = SelectField(_l("Affiliation"), validate_choice=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.tier.choices = [(t.name, label) for t, label in TIER_LABELS.items()]
-        self.affiliation.choices = [("", _l("None"))] + [
-            (a.name, label) for a, label in AFFILIATION_LABELS.items()
-        ]
-
-    def validate_tier(self, field):
-        if field.data not in Tier.__members__:
-            raise ValidationError(_l("Choose a tier from the list."))
-
-    def validate_affiliation(self, field):
-        if field.data and field.data not in Affiliation.__members__:
-            raise ValidationError(_l("Choose an affiliation from the list."))
+from ..accounts.models import Affiliation
+from ..forms import TOO_LONG, EnumSelectField, PortalForm
+from .models import Tier
 
 
-class DirectorySearchForm(FlaskForm):
+class ClassifyForm(PortalForm):
+    tier = EnumSelectField(_l("Tier"), enum=Tier)
+    affiliation = EnumSelectField(_l("Affiliation"), enum=Affiliation, blank=_l("None"))
+
+
+class DirectorySearchForm(PortalForm):
     """The filter above staff lists; read with GET, so no CSRF token."""
 
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Name or email"), validators=[Optional()])
-    tier = SelectField(_l("Tier"), validators=[Optional()], validate_choice=False)
+    q = SearchField(
+        _l("Name or email"), validators=[Optional(), Length(max=200, message=TOO_LONG)]
+    )
+    tier = EnumSelectField(_l("Tier"), validators=[Optional()], enum=Tier,
+                           blank=_l("All tiers"))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.tier.choices = [("", _l("All tiers"))] + [
-            (t.name, label) for t, label in TIER_LABELS.items()
-        ]
+    def filters(self) -> dict:
+        """The filters to apply: those whose value is valid (a bad one is shown and ignored)."""
+        self.validate()
+        return {
+            name: self[name].data if not self[name].errors else None for name in ("q", "tier")
+        }

@@ -1,6 +1,5 @@
 """The contact directory: everyone the city works with, with or without an account."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,56 +7,24 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..accounts.models import Affiliation, User
+from ..columns import UTCDateTime, enum_column, utcnow
+from ..districts import District
+from ..enums import LabelledEnum
 from ..extensions import db
-from ..models import UTCDateTime, enum_column, utcnow
 
 
-class Tier(enum.Enum):
-    """Set by staff only; sets triage priority. Ordered from the highest rank."""
+class Tier(LabelledEnum):
+    """Set by staff only; sets triage priority. Ordered from the highest."""
 
-    global_leaders = "global_leaders"
-    global_elite = "global_elite"
-    next_generation = "next_generation"
-    unclassified = "unclassified"
-
-    @property
-    def rank(self) -> int:
-        return list(Tier).index(self)
-
-
-TIER_LABELS = {
-    Tier.global_leaders: _l("Global Leaders"),
-    Tier.global_elite: _l("Global Elite"),
-    Tier.next_generation: _l("Next Generation Leaders"),
-    Tier.unclassified: _l("Unclassified"),
-}
-
-# Which affiliations belong to which tier (DESIGN.md); staff may still set any pair.
-TIER_AFFILIATIONS = {
-    Tier.global_leaders: (
-        Affiliation.diplomat,
-        Affiliation.foreign_mayor,
-        Affiliation.advisory_brain_group,
-        Affiliation.sibac_member,
-        Affiliation.fiac_member,
-        Affiliation.honorary_citizen,
-    ),
-    Tier.global_elite: (
-        Affiliation.foreign_city_official,
-        Affiliation.finance_professional,
-        Affiliation.foreign_journalist,
-        Affiliation.opinion_leader,
-    ),
-    Tier.next_generation: (
-        Affiliation.foreign_student,
-        Affiliation.former_intern,
-        Affiliation.vocational_trainee,
-    ),
-    Tier.unclassified: (Affiliation.multicultural_family, Affiliation.other),
-}
+    global_leaders = _l("Global Leaders")
+    global_elite = _l("Global Elite")
+    next_generation = _l("Next Generation Leaders")
+    unclassified = _l("Unclassified")
 
 
 class Contact(db.Model):
+    """A person the city works with: the CRM record, linked to at most one account."""
+
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +36,7 @@ class Contact(db.Model):
     title: Mapped[str | None] = mapped_column(sa.String(200))
     tier: Mapped[Tier] = enum_column(Tier, default=Tier.unclassified, index=True)
     affiliation: Mapped[Affiliation | None] = enum_column(Affiliation, index=True)
-    district: Mapped[str | None] = mapped_column(sa.String(32))
+    district: Mapped[District | None] = enum_column(District)
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), unique=True
     )

@@ -1,13 +1,17 @@
-"""Contact rules: linking accounts to contacts and classifying people into tiers."""
+"""Contact rules: the directory, linking accounts to contacts, classifying people into tiers."""
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 
-from ..accounts import signals
 from ..accounts.models import Affiliation, User
+from ..accounts.service import find_user_by_email
+from ..addresses import normalise_email
+from ..audit import audit
+from ..districts import District
 from ..extensions import db
-from ..models import audit
+from ..search import contains
 from .models import Contact, Tier
 
 
@@ -15,7 +19,65 @@ def contact_for_user(user: User) -> Contact | None:
     return db.session.scalar(sa.select(Contact).where(Contact.user_id == user.id))
 
 
-@signals.user_registered.connect
+def contacts_for_users(user_ids: Iterable[int]) -> dict[int, Contact]:
+    """The contacts linked to these accounts, by account id, in one query."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    return {
+        contact.user_id: contact
+        for contact in db.session.scalars(sa.select(Contact).where(Contact.user_id.in_(ids)))
+    }
+
+
+def classified_user_ids(tier: Tier) -> sa.Select:
+    """The ids of accounts whose contact has ``tier`` (not unclassified)."""
+    return sa.select(Contact.user_id).where(Contact.tier == tier, Contact.user_id.is_not(None))
+
+
+def classified_user_ids_except(tier: Tier) -> sa.Select:
+    """The ids of accounts whose contact has any tier but ``tier``."""
+    return sa.select(Contact.user_id).where(Contact.tier != tier, Contact.user_id.is_not(None))
+
+
+def directory(*, q: str | None = None, tier: Tier | None = None) -> sa.Select:
+    """The contact directory by name, narrowed by a search text and a tier."""
+    stmt = sa.select(Contact).order_by(Contact.name, Contact.id)
+    if q:
+        stmt = stmt.where(contains(q, Contact.name, Contact.email))
+    if tier is not None:
+        stmt = stmt.where(Contact.tier == tier)
+    return stmt
+
+
+def tier_counts() -> dict[Tier, int]:
+    """How many contacts each tier holds (every tier, zero included)."""
+    counts = dict(
+        db.session.execute(sa.select(Contact.tier, sa.func.count()).group_by(Contact.tier)).all()
+    )
+    return {tier: counts.get(tier, 0) for tier in Tier}
+
+
+def add_contact(
+    *, name: str, email: str | None, locale: str = "en", nationality: str | None = None,
+    organisation: str | None = None, title: str | None = None, tier: Tier = Tier.unclassified,
+    affiliation: Affiliation | None = None, district: District | None = None, by: User | None,
+) -> Contact:
+    """Add a person to the directory, linked to the account registered with their address."""
+    email = normalise_email(email) if email else None
+    user = find_user_by_email(email) if email else None
+    contact = Contact(
+        name=name.strip(), email=email, locale=locale, nationality=nationality,
+        organisation=organisation, title=title, tier=tier, affiliation=affiliation,
+        district=district, user_id=user.id if user is not None else None,
+    )
+    db.session.add(contact)
+    db.session.flush()
+    audit("contact.create", actor=by, obj_type="contact", obj_id=contact.id,
+          after={**_snapshot(contact), "user_id": contact.user_id})
+    return contact
+
+
 def link_contact_on_registration(user: User, **_: Any) -> None:
     """Registering with a contact's email links the account to that contact."""
     contact = db.session.scalar(
@@ -25,7 +87,6 @@ def link_contact_on_registration(user: User, **_: Any) -> None:
         contact.user_id = user.id
 
 
-@signals.account_deleting.connect
 def unlink_contact_on_deletion(user: User, **_: Any) -> None:
     """A deleted account leaves the contact record (the city's relationship) without a login."""
     contact = contact_for_user(user)
@@ -33,7 +94,6 @@ def unlink_contact_on_deletion(user: User, **_: Any) -> None:
         contact.user_id = None
 
 
-@signals.data_export.connect
 def export_contact(user: User, *, data: dict[str, Any], **_: Any) -> None:
     """Add the person's contact record to their data export."""
     contact = contact_for_user(user)
@@ -47,7 +107,7 @@ def export_contact(user: User, *, data: dict[str, Any], **_: Any) -> None:
         "tier": contact.tier.name,
         "affiliation": contact.affiliation.name if contact.affiliation else None,
         "nationality": contact.nationality,
-        "district": contact.district,
+        "district": contact.district.name if contact.district else None,
     }
 
 
@@ -94,8 +154,3 @@ def classify_user(
             after={**after, "user_id": user.id},
         )
     return contact
-
-
-def tier_of(user: User) -> Tier:
-    contact = contact_for_user(user)
-    return contact.tier if contact else Tier.unclassified

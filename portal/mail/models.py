@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..columns import UTCDateTime, enum_column, utcnow
 from ..extensions import db
-from ..models import UTCDateTime, enum_column, utcnow
 
 
 class OutboxStatus(enum.Enum):
@@ -17,6 +17,8 @@ class OutboxStatus(enum.Enum):
 
 
 class OutboxMessage(db.Model):
+    """One mail to send, rendered in its recipient's language when it was queued."""
+
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 
+from ..columns import utcnow
 from ..extensions import db
-from ..models import utcnow
 from .backends import get_backend
 from .models import OutboxMessage, OutboxStatus
 
@@ -21,15 +22,29 @@ RETRY_BASE = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=6)
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """Absolute address of a page for links in mail, built on SITE_URL (not the request host).
+
+    Works outside a request too (the digest and demo commands), through a bare request
+    context: only the path is taken from it.
+    """
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:
+        with current_app.test_request_context("/"):
+            path = url_for(endpoint, **values)
+    return current_app.config["SITE_URL"].rstrip("/") + path
+
+
 def queue_mail(*, to: str, locale: str, subject, template: str, **context) -> OutboxMessage:
     """Render a mail in ``locale`` (text and HTML) and add it to the outbox.
 
     ``template`` names ``templates/mail/<template>.txt`` and ``.html``; ``subject`` is a lazy
     string, evaluated in the recipient's language. The caller's transaction commits it together
-    with the change that caused it.
+    with the change that caused it. Templates greet ``greeting_name`` when given, else nobody.
     """
     with force_locale(locale):
-        context = {**context, "mail_locale": locale}
+        context = {"greeting_name": None, **context, "mail_locale": locale}
         message = OutboxMessage(
             recipient=to,
             locale=locale,
@@ -47,6 +62,19 @@ def forget_recipient(address: str) -> int:
         sa.delete(OutboxMessage).where(OutboxMessage.recipient == address)
     )
     return result.rowcount
+
+
+def outbox_counts() -> dict[str, int]:
+    """How many messages wait to be sent and how many could not be delivered."""
+    counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count())
+            .where(OutboxMessage.status.in_([OutboxStatus.pending, OutboxStatus.failed]))
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+    return {"pending": counts.get(OutboxStatus.pending, 0),
+            "failed": counts.get(OutboxStatus.failed, 0)}
 
 
 def prune_outbox(*, older_than: timedelta) -> int:

@@ -6,10 +6,10 @@ import re
 import sqlalchemy as sa
 
 from portal.accounts.models import AuthSession, ConsentPurpose, User
+from portal.audit import AuditLog, audit
 from portal.contacts.models import Contact, Tier
 from portal.extensions import db
-from portal.models import AuditLog, audit
-from tests.fixtures.accounts import PASSWORD, sign_in, submit
+from tests.support.http import PASSWORD, sign_in, submit
 from tests.support.i18n import translated
 
 NEW_PASSWORD = "harbour-kimchi-93"  # noqa: S105
@@ -233,7 +233,7 @@ def test_prune_sessions_deletes_only_ended_ones(app, client, resident):
 
     from click.testing import CliRunner
 
-    from portal.models import utcnow
+    from portal.columns import utcnow
 
     sign_in(client, resident.email)
     sign_in(app.test_client(), resident.email)

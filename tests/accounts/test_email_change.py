@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import User
 from portal.extensions import db
-from tests.fixtures.accounts import PASSWORD, sign_in, submit
+from tests.support.http import PASSWORD, sign_in, submit
 from tests.support.i18n import translated
 
 

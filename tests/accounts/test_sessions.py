@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from portal.accounts.models import AuthSession, Role
 from portal.accounts.sessions import SEEN_KEY
 from portal.extensions import db
-from tests.fixtures.accounts import PASSWORD, sign_in, submit
+from tests.support.http import PASSWORD, sign_in, submit
 
 
 def test_sign_in_and_out(client, resident):
@@ -164,13 +164,18 @@ def test_staff_land_on_the_staff_desk(client, staff_user):
     assert response.headers["Location"].endswith("/en/staff/")
 
 
-def test_sign_in_is_rate_limited_per_account(app, client, resident):
-    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
-    for _ in range(limit):
+def test_repeated_wrong_passwords_slow_the_account_down(app, client, resident):
+    free = app.config["SIGNIN_THROTTLE"]["free"]
+    for _ in range(free):
         assert sign_in(client, resident.email, "wrong-password-1").status_code == 200
+    # The next failure makes the following attempt wait, even with the right password...
+    assert sign_in(client, resident.email, "wrong-password-1").status_code == 200
     response = sign_in(client, resident.email, PASSWORD)
     assert response.status_code == 429
-    # Another account from the same address is not blocked by this one's limit.
+    assert int(response.headers["Retry-After"]) >= 1
+    # ...and the form stays on screen with the address typed.
+    assert f'value="{resident.email}"' in response.get_data(as_text=True)
+    # Another account from the same address is not slowed by this one's failures.
     other = sign_in(client, "someone-else@example.org", "wrong-password-1")
     assert other.status_code == 200
 

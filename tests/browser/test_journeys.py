@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from portal.accounts.models import User
+from portal.districts import District
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 
@@ -108,7 +109,7 @@ def test_register_confirm_sign_in_switch_language_sign_out(
 
     user = user_by_email(live_server, email)
     assert user is not None and user.name == name and user.locale == lang
-    assert (user.nationality, user.district) == ("VN", "mapo")
+    assert (user.nationality, user.district) == ("VN", District.mapo)
     assert user.claimed_affiliation.name == "foreign_journalist"
     assert user.confirmed_at is None
 

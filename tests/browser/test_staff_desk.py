@@ -11,9 +11,11 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
+from portal.audit import AuditLog
+from portal.columns import utcnow
 from portal.contacts.models import Contact, Tier
+from portal.districts import District
 from portal.extensions import db
-from portal.models import AuditLog, utcnow
 from tests.browser.conftest import axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -31,7 +33,7 @@ def make_people(live_server):
                      confirmed_at=utcnow())
         resident = User(name=f"Hoàng Thu Trang {tag}", email=f"trang-{tag}@example.vn",
                         password_hash=hash_password(PASSWORD), locale="vi", nationality="VN",
-                        district="mapo", role=Role.resident, confirmed_at=utcnow())
+                        district=District.mapo, role=Role.resident, confirmed_at=utcnow())
         db.session.add_all([admin, resident])
         db.session.commit()
         return admin.email, resident.id, resident.name

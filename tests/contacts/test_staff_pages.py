@@ -4,11 +4,11 @@ import pytest
 import sqlalchemy as sa
 
 from portal.accounts.models import Affiliation, Role
+from portal.audit import AuditLog
 from portal.contacts.models import Contact, Tier
 from portal.contacts.service import classify_user
 from portal.extensions import db
-from portal.models import AuditLog
-from tests.fixtures.accounts import PASSWORD, csrf_token, submit
+from tests.support.http import PASSWORD, csrf_token, submit
 
 STAFF_URLS = ["/en/staff/", "/en/staff/users", "/en/staff/contacts", "/ko/staff/users"]
 ADMIN_URLS = ["/en/staff/admin/staff", "/en/staff/admin/audit"]
@@ -208,7 +208,7 @@ def test_search_treats_wildcards_as_text(client, login, staff_user, create_user)
 
 def test_the_audit_log_filters_by_action_and_object(client, login, admin_user, resident,
                                                      create_user):
-    from portal.models import audit
+    from portal.audit import audit
 
     other = create_user()
     audit("contact.classify", actor=admin_user, obj_type="contact", obj_id=resident.id)

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from portal.accounts.models import User
+from portal.audit import AuditLog
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
-from portal.models import AuditLog
 from tests.conftest import make_app
-from tests.fixtures.accounts import PASSWORD, csrf_token
 from tests.fixtures.mail import Collector, free_port
+from tests.support.http import PASSWORD, csrf_token
 from tests.support.workers import deliver_worker, increment_worker
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]

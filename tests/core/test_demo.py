@@ -3,11 +3,11 @@
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from portal.accounts.demo import ADMIN_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
 from portal.accounts.models import Affiliation, Role, User
 from portal.contacts.models import Contact, Tier
-from portal.demo import ADMIN_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
 from portal.extensions import db
-from tests.fixtures.accounts import sign_in
+from tests.support.http import sign_in
 
 
 def test_seed_covers_every_tier_and_affiliation_and_runs_once(app, client):

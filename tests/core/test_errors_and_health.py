@@ -25,7 +25,7 @@ def test_a_500_rolls_back_logs_and_shows_a_request_id(app, client, monkeypatch, 
         db.session.flush()
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(app.view_functions, "core.home", broken_home)
+    monkeypatch.setitem(app.view_functions, "pages.home", broken_home)
     with caplog.at_level(logging.ERROR):
         response = client.get("/vi/")
     assert response.status_code == 500
@@ -39,11 +39,19 @@ def test_a_500_rolls_back_logs_and_shows_a_request_id(app, client, monkeypatch, 
     assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
 
 
-def test_a_request_id_from_the_proxy_is_kept(client):
+def test_a_request_id_from_a_trusted_proxy_is_kept(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_PROXIES", 1)
     response = client.get("/en/", headers={"X-Request-ID": "abc123def456"})
     assert response.headers["X-Request-ID"] == "abc123def456"
     bad = client.get("/en/", headers={"X-Request-ID": "<script>"})
     assert bad.headers["X-Request-ID"] != "<script>"
+
+
+def test_a_request_id_from_the_client_is_ignored_without_a_proxy(app, client):
+    assert app.config["TRUSTED_PROXIES"] == 0
+    response = client.get("/en/", headers={"X-Request-ID": "abc123def456"})
+    assert response.headers["X-Request-ID"] != "abc123def456"
+    assert len(response.headers["X-Request-ID"]) == 32
 
 
 def test_a_too_large_upload_gets_413(app, client, monkeypatch):

@@ -8,7 +8,7 @@ from flask import g
 from flask_babel import format_datetime, format_decimal, get_translations
 
 from portal.i18n import HTML_LANG, LOCALES
-from tests.fixtures.accounts import sign_in
+from tests.support.http import sign_in
 
 PAGES = ["/{lang}/", "/{lang}/register", "/{lang}/login", "/{lang}/reset",
          "/{lang}/register/done"]

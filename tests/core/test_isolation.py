@@ -17,7 +17,7 @@ def test_is_gone_here():
 
 def test_request_commits_stay_inside_the_test(client, create_user):
     user = create_user(email="seen-by-request@example.org")
-    from tests.fixtures.accounts import sign_in
+    from tests.support.http import sign_in
 
     assert sign_in(client, user.email).status_code == 302
     # The sign-in request committed a session row through its own session...

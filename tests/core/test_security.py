@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.accounts import PASSWORD
+from tests.support.http import PASSWORD
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 

@@ -7,11 +7,11 @@ from email import policy
 import sqlalchemy as sa
 from click.testing import CliRunner
 
+from portal.columns import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.service import deliver_due, retry_delay
-from portal.models import utcnow
-from tests.fixtures.accounts import submit
+from tests.support.http import submit
 
 
 def queue(n=1, **values):
@@ -30,7 +30,7 @@ def queue(n=1, **values):
 
 def test_mail_rolls_back_with_the_change_that_caused_it(app, outbox):
     from portal.accounts.models import User
-    from portal.accounts.service import request_password_reset
+    from portal.accounts.signin import request_password_reset
     from tests.fixtures.accounts import _hash
 
     db.session.add(User(name="A", email="a@example.org", password_hash=_hash("x")))

@@ -37,8 +37,8 @@ def deliver_worker(url: str, smtp_port: int, start) -> int:
 
 def increment_worker(url: str, times: int, start) -> int:
     """Read-modify-write a shared counter ``times`` times, each in its own write transaction."""
+    from portal.audit import AuditLog
     from portal.extensions import db
-    from portal.models import AuditLog
 
     app = child_app(url)
     start.wait()

@@ -1,24 +1,26 @@
 """Pages that belong to no domain: the language redirect, the home page, health checks."""
 
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 
 from .extensions import db
 from .i18n import guess_locale
+from .staffdesk import MenuEntry, add_menu_entry
 
-bp = Blueprint("core", __name__)
+bp = Blueprint("pages", __name__)
 
 
 @bp.route("/")
 def root():
     """Send a visitor to the home page in their language."""
-    return redirect(url_for("core.home", lang=guess_locale()))
+    return redirect(url_for("pages.home", lang=guess_locale()))
 
 
 @bp.route("/<lang:lang>/")
 def home():
     """Show the home page."""
-    return render_template("core/home.html")
+    return render_template("pages/home.html")
 
 
 @bp.route("/healthz")
@@ -37,3 +39,8 @@ def healthz():
 def livez():
     """Answer 200 while the process serves requests, touching nothing (liveness probe)."""
     return {"status": "ok"}
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    add_menu_entry(app, "main", MenuEntry(label=_l("Home"), endpoint="pages.home", order=0))

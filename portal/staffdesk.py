@@ -1,0 +1,162 @@
+"""The staff desk's conventions: staff blueprints, menus and dashboard panels.
+
+A domain makes its staff pages with ``staff_blueprint(domain, __name__)`` (the ``/staff``
+prefix, the staff gate, the name ``<domain>_staff``), adds its links to the menus with
+``add_menu_entry`` and its numbers to the dashboard with ``add_panel``, all from its
+``init_app``. The header, the staff menu and the dashboard are built from these registries,
+so no template and no domain names another domain's pages.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from .audit import audit_now
+from .extensions import login_manager
+from .security import security_event
+
+STAFF_PREFIX = "/<lang:lang>/staff"
+
+
+def _signed_in(user) -> bool:
+    return bool(user.is_authenticated)
+
+
+def _anonymous(user) -> bool:
+    return not user.is_authenticated
+
+
+def _staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def _admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_admin)
+
+
+# Who sees an entry or a panel: pass one of these as ``visible``.
+EVERYONE: Callable[[Any], bool] = lambda user: True  # noqa: E731
+SIGNED_IN = _signed_in
+ANONYMOUS = _anonymous
+STAFF = _staff
+ADMINS = _admin
+
+
+def staff_gate():
+    """``before_request`` of every staff blueprint: visitors sign in, residents get a 403.
+
+    A refused attempt is a security event, kept in the audit log for administrators.
+    """
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_staff:
+        user_id = current_user.id
+        security_event("staff.access_refused", user_id=user_id, path=request.path)
+        audit_now("staff.access_refused", actor_id=user_id, obj_type="user", obj_id=user_id,
+                  after={"path": request.path[:200]})
+        abort(403)
+    g.staff_page = True  # the header shows the staff menu
+    return None
+
+
+def admin_required(view):
+    """Let only administrators use a view (staff blueprints already require staff)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def staff_blueprint(domain: str, import_name: str, *, url_prefix: str = "",
+                    name: str | None = None) -> Blueprint:
+    """The staff blueprint of ``domain``: ``/<lang>/staff<url_prefix>``, staff only."""
+    blueprint = Blueprint(name or f"{domain}_staff", import_name,
+                          url_prefix=STAFF_PREFIX + url_prefix)
+    blueprint.before_request(staff_gate)
+    return blueprint
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in a menu, or a partial template (a sign-out button, a counter) in its place."""
+
+    label: Any = None
+    endpoint: str | None = None
+    order: int = 100
+    visible: Callable[[Any], bool] = EVERYONE
+    template: str | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dashboard section: ``template`` rendered with what ``context()`` returns."""
+
+    template: str
+    context: Callable[[], dict[str, Any]]
+    order: int = 100
+    visible: Callable[[Any], bool] = STAFF
+
+
+@dataclass
+class Registry:
+    menus: dict[str, list[MenuEntry]] = field(default_factory=dict)
+    panels: list[Panel] = field(default_factory=list)
+
+
+def _registry(app: Flask) -> Registry:
+    return app.extensions.setdefault("portal.staffdesk", Registry())
+
+
+def add_menu_entry(app: Flask, menu: str, entry: MenuEntry) -> None:
+    """Add ``entry`` to ``menu``: ``main`` (the header) or ``staff`` (the staff menu)."""
+    entries = _registry(app).menus.setdefault(menu, [])
+    entries.append(entry)
+    entries.sort(key=lambda e: e.order)
+
+
+def add_panel(app: Flask, panel: Panel) -> None:
+    """Add a section to the staff dashboard."""
+    panels = _registry(app).panels
+    panels.append(panel)
+    panels.sort(key=lambda p: p.order)
+
+
+def menu(name: str) -> list[MenuEntry]:
+    """The entries of a menu the current person may see, in order."""
+    entries = _registry(current_app).menus.get(name, ())
+    return [entry for entry in entries if entry.visible(current_user)]
+
+
+bp = Blueprint("staff", __name__, url_prefix=STAFF_PREFIX)
+bp.before_request(staff_gate)
+
+
+@bp.route("/")
+def dashboard():
+    """Show staff the numbers they start their day with, one panel per domain."""
+    panels = [
+        Markup(render_template(panel.template, **panel.context()))  # noqa: S704 - our templates
+        for panel in _registry(current_app).panels
+        if panel.visible(current_user)
+    ]
+    return render_template("staff/dashboard.html", panels=panels)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals["menu"] = menu
+    add_menu_entry(app, "main", MenuEntry(
+        label=_l("Staff desk"), endpoint="staff.dashboard", order=20, visible=STAFF,
+    ))
