@@ -30,6 +30,7 @@ run: install
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, browser tests included
 test: install
 	$(BIN)/ruff check portal tests bench deploy config.py
+	$(BIN)/lint-imports
 	$(FLASK) translate check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -95,7 +95,9 @@ class Config:
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_HEADERS_ENABLED = True
+    # Off: Flask-Limiter would put its own Retry-After on every response, overriding the real
+    # wait of a throttled form; the 429 page sets Retry-After itself.
+    RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
     # Failed sign-ins for one address: the first `free` in `window` seconds cost nothing, then
     # each makes the next wait twice as long (1 s, 2 s, 4 s ...) up to `cap` seconds.
@@ -105,6 +107,8 @@ class Config:
     RESET_LIMIT_PER_IP = os.environ.get("RESET_LIMIT_PER_IP", "5 per minute;30 per hour")
     RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
     REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
+    # Each request mails a link to the new address: a person asks a few times at most.
+    EMAIL_CHANGE_LIMIT_PER_USER = os.environ.get("EMAIL_CHANGE_LIMIT_PER_USER", "5 per hour")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))

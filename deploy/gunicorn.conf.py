@@ -6,6 +6,10 @@ Every value can be overridden from the environment (GUNICORN_BIND, GUNICORN_WORK
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from portal.logredact import redact
+
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Sync workers: requests are short and the database does the waiting.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
@@ -17,3 +21,17 @@ accesslog = "-"
 # The request id the portal puts in X-Request-ID also reaches the access log.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class RedactingLogger(Logger):
+    """The access log without the tokens of mailed links (confirm, reset, email change)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q"):
+            if atoms.get(key):
+                atoms[key] = redact(atoms[key])
+        return atoms
+
+
+logger_class = RedactingLogger

@@ -12,6 +12,7 @@ from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig, instance_se
 from . import (
     accounts,
     admin,
+    backup,
     contacts,
     demo,
     errors,
@@ -85,6 +86,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     staffdesk.init_app(app)
     pages.init_app(app)
     demo.init_app(app)
+    backup.init_app(app)
     app.cli.add_command(translate_cli)
     for domain in DOMAINS:
         domain.init_app(app)

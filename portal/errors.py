@@ -2,6 +2,9 @@
 
 import contextlib
 import logging
+import math
+import re
+import time
 import uuid
 
 import sqlalchemy as sa
@@ -12,6 +15,23 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
+
+# PostgreSQL explains a failed statement with the values involved ("DETAIL:  Key (email)=(...)
+# already exists", "Failing row contains (...)"); the log must not keep them.
+_DATABASE_DETAIL = re.compile(r"^(DETAIL:).*$", re.MULTILINE)
+
+
+class ScrubDatabaseDetail(logging.Filter):
+    """Format a record's traceback now, without the values the database quoted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not record.exc_text:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = _DATABASE_DETAIL.sub(r"\1 [values hidden]", text)
+        return True
+
+
+log.addFilter(ScrubDatabaseDetail())
 
 
 class DomainError(Exception):
@@ -134,6 +154,16 @@ def render_error(code: int, *, database_down: bool = False):
     )
 
 
+def _seconds_until_the_limit_resets() -> int:
+    """How long until the rate limit this request broke lets the client in again."""
+    from .extensions import limiter
+
+    breached = limiter.current_limit
+    if breached is None:
+        return 60
+    return max(1, math.ceil(breached.reset_at - time.time()))
+
+
 def init_app(app: Flask) -> None:
     from .extensions import db
 
@@ -169,6 +199,8 @@ def init_app(app: Flask) -> None:
         if error.code >= 500:
             db.session.rollback()
         response = error.get_response()
+        if error.code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(_seconds_until_the_limit_resets())
         body, code = render_error(error.code if error.code in ERROR_TITLES else 500)
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"

@@ -288,7 +288,8 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
-@limiter.limit("5 per hour", methods=["POST"], key_func=user_key("email-change"))
+@limiter.limit(configured("EMAIL_CHANGE_LIMIT_PER_USER"), methods=["POST"],
+               key_func=user_key("email-change"))
 def change_email():
     """Ask to move the account to another address, confirmed from that address."""
     form = ChangeEmailForm()

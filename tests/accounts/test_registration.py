@@ -9,6 +9,7 @@ from portal.accounts.guards import confirmed_required
 from portal.accounts.models import Affiliation, ConsentPurpose, User
 from portal.districts import District
 from portal.extensions import db
+from tests.support.html import field_attributes
 from tests.support.http import PASSWORD, sign_in, submit
 from tests.support.i18n import translated
 
@@ -127,7 +128,11 @@ def test_bad_input_is_refused_next_to_its_field_keeping_what_was_typed(client, c
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'id="{field}-error"' in html
-    assert f'aria-describedby="{field}-error"' in html or f'{field}-error"' in html
+    control = field_attributes(html, field)
+    # The control itself points at its error, so a screen reader reads it with the field.
+    assert f"{field}-error" in (control.get("aria-describedby") or "").split()
+    if control.get("type") != "checkbox":
+        assert control.get("aria-invalid") == "true"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     if field != "name":
         assert 'value="Nguyễn Thị Lan"' in html

@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from babel.messages.pofile import read_po, write_po
-from click.testing import CliRunner
 from flask_migrate import downgrade, upgrade
 
 from portal.cli import TRANSLATIONS, check_catalogs
@@ -63,27 +62,3 @@ def test_compiled_catalogs_exist_for_every_language():
 
     for lang in LOCALES:
         assert (Path(TRANSLATIONS) / lang / "LC_MESSAGES" / "messages.mo").exists(), lang
-
-
-def test_create_staff_command(app):
-    from portal.accounts.models import Role, User
-
-    runner = CliRunner()
-    with app.app_context():
-        result = runner.invoke(
-            app.cli,
-            ["users", "create-staff", "--email", "Officer@Seoul.go.kr", "--name", "이서준",
-             "--admin", "--password", "namsan-tower-77"],
-        )
-        assert result.exit_code == 0, result.output
-        user = db.session.scalar(sa.select(User).where(User.email == "officer@seoul.go.kr"))
-        assert user.role is Role.admin and user.confirmed_at is not None
-        again = runner.invoke(
-            app.cli,
-            ["users", "create-staff", "--email", "officer@seoul.go.kr", "--name", "x",
-             "--password", "namsan-tower-77"],
-        )
-        assert again.exit_code != 0
-        assert "already exists" in again.output
-        db.session.delete(user)
-        db.session.commit()
