@@ -125,6 +125,10 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "20"))
 
+    # Pages and fragments that are the same for every visitor, kept in each process.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
+    CACHE_DEFAULT_TIMEOUT = 300
+
     HSTS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

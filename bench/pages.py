@@ -95,6 +95,28 @@ def get(server: Server, path: str, cookie: str | None) -> tuple[int, str, int]:
         conn.close()
 
 
+def settled_cookie(server: Server, path: str, cookie: str) -> str:
+    """The session cookie as a browser holds it after its first visit to ``path``.
+
+    Right after sign-in the cookie has no CSRF token yet; the first page with a form adds
+    one, and the first page in a language sets the language cookie. A browser keeps both,
+    wrk cannot: without this, every measured request would make and sign a new token and set
+    the language again, which no real visitor's browser asks for.
+    """
+    jar = dict(part.split("=", 1) for part in cookie.split("; "))
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie})
+        response = conn.getresponse()
+        response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            name, _, rest = header.partition("=")
+            jar[name] = rest.split(";", 1)[0]  # the session, and the language cookie
+    finally:
+        conn.close()
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
 def check_page(server: Server, page: Page, cookie: str | None) -> tuple[int, str, int]:
     status, location, size = get(server, page.path, cookie if page.signed_in else None)
     if page.signed_in and status in (301, 302, 303) and "/login" in location:
@@ -288,7 +310,7 @@ def main(argv=None) -> int:
                 raise SystemExit(f"error: {message}")
             print(f"  {page.path} ...", file=sys.stderr, flush=True)
             if page.signed_in:
-                cookie = f"session={sign_in(server.url)}"
+                cookie = settled_cookie(server, page.path, f"session={sign_in(server.url)}")
             if use_wrk:
                 result = run_wrk(server, page, cookie, args, script)
             else:

@@ -49,15 +49,22 @@ class Server:
     log_path: Path
 
 
-def portal_env(instance_dir: Path) -> dict[str, str]:
+def portal_env(instance_dir: Path, *, database_url: str | None = None,
+               rate_limits: str | None = None) -> dict[str, str]:
+    """The environment of a throw-away portal: SQLite unless ``database_url``; rate limits
+    off unless ``rate_limits`` names their storage (``redis://...``)."""
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED_ENV}
     env.update(
         PORTAL_INSTANCE_DIR=str(instance_dir),
         SECRET_KEY="bench",  # noqa: S106 - throw-away instance
-        RATELIMIT_ENABLED="0",
+        RATELIMIT_ENABLED="1" if rate_limits else "0",
         FLASK_APP="portal",
         LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
     )
+    if rate_limits:
+        env["RATELIMIT_STORAGE_URI"] = rate_limits
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
@@ -127,22 +134,34 @@ def run_flask(args: list[str], env: dict[str, str], *, quiet: bool) -> None:
 
 
 @contextlib.contextmanager
-def seeded_server(workers: int = 2, *, host: str = "127.0.0.1", quiet: bool = False,
-                  start_timeout: float = 30.0) -> Iterator[Server]:
-    """Migrate and seed a temporary database, serve it with gunicorn, stop gunicorn at the end."""
+def seeded_server(workers: int | None = 2, *, host: str = "127.0.0.1", quiet: bool = False,
+                  start_timeout: float = 30.0, database_url: str | None = None,
+                  rate_limits: str | None = None, deploy_settings: bool = False,
+                  ) -> Iterator[Server]:
+    """Migrate and seed a temporary database, serve it with gunicorn, stop gunicorn at the end.
+
+    ``deploy_settings`` serves with ``deploy/gunicorn.conf.py`` (its worker count unless
+    ``workers`` is given, its timeouts, its access log) instead of gunicorn's defaults.
+    """
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
         instance_dir = Path(tmp) / "instance"
         instance_dir.mkdir()
-        env = portal_env(instance_dir)
+        env = portal_env(instance_dir, database_url=database_url, rate_limits=rate_limits)
         for command in (["db", "upgrade"], ["demo", "seed"]):
             run_flask(command, env, quiet=quiet)
 
         port = free_port(host)
         log_path = Path(tmp) / "gunicorn.log"
+        if deploy_settings:
+            env["GUNICORN_BIND"] = f"{host}:{port}"
+            if workers:
+                env["GUNICORN_WORKERS"] = str(workers)
+            command = [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py"]
+        else:
+            command = [str(BIN / "gunicorn"), "-w", str(workers or 2), "-b", f"{host}:{port}"]
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"{host}:{port}",
-                 "portal:create_app()"],
+                [*command, "portal:create_app()"],
                 env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             )
         try:

@@ -15,8 +15,8 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
-max_requests = 2000  # recycle workers now and then
-max_requests_jitter = 200
+max_requests = 20000  # recycle workers now and then (not so often that load makes them cold)
+max_requests_jitter = 2000
 accesslog = "-"
 # The request id the portal puts in X-Request-ID also reaches the access log.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms id=%({x-request-id}o)s'

@@ -27,7 +27,7 @@ from . import (
 from .cli import translate_cli
 from .columns import utcnow
 from .database import configure_engine
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import babel, cache, csrf, db, limiter, migrate
 from .security import init_security
 
 # The domains in layer order (DESIGN.md): each may use the ones before it, never after. Their
@@ -53,8 +53,14 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(Path(app.instance_path))
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+            os.makedirs(app.instance_path, exist_ok=True)
+        # A local file cannot drop a connection: no ping before each use. (PostgreSQL keeps
+        # it: a restarted server leaves dead connections in the pool.)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False,
+        }
 
     errors.install_log_record_factory()
     logging.basicConfig(
@@ -76,6 +82,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     with app.app_context():
         configure_engine(db.engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
 

@@ -3,6 +3,7 @@
 from flask import request
 from flask_babel import Babel, Domain
 from flask_babel import _get_current_context as _babel_context
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -60,3 +61,5 @@ babel = PortalBabel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_address)
+# Rendered pages and fragments that are the same for everyone (never anything personal).
+cache = Cache()

@@ -1,11 +1,12 @@
 """Locale selection, the ``/<lang>/`` URL prefix and country names in each language."""
 
+from dataclasses import dataclass
 from functools import cache
 
 import pycountry
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 # UI languages, in the order the switcher shows them; the value is the language's own name.
@@ -53,16 +54,52 @@ def html_lang() -> str:
     return HTML_LANG.get(current_lang(), current_lang())
 
 
-def switch_language_url(lang: str) -> str:
-    """Return the current page's address in another language."""
+@dataclass(frozen=True)
+class LanguageLink:
+    """The current page in one UI language, for the switcher and ``<link rel=alternate>``."""
+
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+def language_links() -> list[LanguageLink]:
+    """The current page's address in every UI language (built once per request)."""
+    if "language_links" in g:
+        return g.language_links
+    lang = current_lang()
     rule = request.url_rule
     # After a POST (a form with errors) or on a page outside /<lang>/, go to the home page.
     if rule is None or "lang" not in rule.arguments or request.method != "GET":
-        return url_for("pages.home", lang=lang)
-    # The query string is kept, but never lets a visitor set url_for's own options (_external)
-    # or override the page's own arguments.
-    query = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
-    return url_for(request.endpoint, **{**query, **(request.view_args or {}), "lang": lang})
+        url = url_for("pages.home", lang=lang)
+    else:
+        # The query string is kept, but never lets a visitor set url_for's own options
+        # (_external) or override the page's own arguments.
+        query = {
+            k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")
+        }
+        url = url_for(request.endpoint, **{**query, **(request.view_args or {}), "lang": lang})
+    # Every page under a language starts with /<lang>/ after the script root: build the
+    # address once and swap the language.
+    prefix = f"{request.script_root}/{lang}/"
+    rest = url[len(prefix):] if url.startswith(prefix) else None
+    g.language_links = [
+        LanguageLink(
+            code=code,
+            name=name,
+            url=f"{request.script_root}/{code}/{rest}" if rest is not None
+            else url_for("pages.home", lang=code),
+            current=code == lang,
+        )
+        for code, name in LOCALES.items()
+    ]
+    return g.language_links
+
+
+def switch_language_url(lang: str) -> str:
+    """Return the current page's address in another language."""
+    return next(link.url for link in language_links() if link.code == lang)
 
 
 @cache
@@ -90,8 +127,26 @@ def country_name(code: str | None) -> str:
 COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
 
 
+def _translations():
+    """This request's translations: the ones Flask-Babel cached on it, else a lookup.
+
+    Templates call gettext dozens of times a page; going straight to the cached catalog
+    skips Flask-Babel's per-call search for its context. ``force_locale`` (mail in another
+    language) empties the cache, so the lookup then finds that language's catalog.
+    """
+    cached = getattr(g.get("_flask_babel"), "babel_translations", None)
+    return cached if cached is not None else get_translations()
+
+
 def init_app(app: Flask) -> None:
     """Route ``/<lang>/`` prefixes into ``g.lang`` and back into every ``url_for``."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
     @app.url_value_preprocessor
     def pull_lang(endpoint, values):
@@ -124,5 +179,6 @@ def init_app(app: Flask) -> None:
         html_lang=html_lang,
         current_lang=current_lang,
         switch_language_url=switch_language_url,
+        language_links=language_links,
         country_name=country_name,
     )

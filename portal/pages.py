@@ -1,11 +1,14 @@
 """Pages that belong to no domain: the language redirect, the home page, health checks."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
-from .extensions import db
-from .i18n import guess_locale
+from .columns import utcnow
+from .extensions import cache, db
+from .i18n import current_lang, guess_locale
 from .staffdesk import MenuEntry, add_menu_entry
 
 bp = Blueprint("pages", __name__)
@@ -17,9 +20,22 @@ def root():
     return redirect(url_for("pages.home", lang=guess_locale()))
 
 
+def _home_cache_key() -> str:
+    # The page shows today's date in Seoul: a new day is a new page.
+    return f"home:{current_lang()}:{format_date(utcnow(), 'yyyy-MM-dd')}"
+
+
+def _personal_request() -> bool:
+    """True when the page may differ for this visitor: signed in, a message, a query."""
+    return bool(
+        current_user.is_authenticated or session.get("_flashes") or request.args
+    )
+
+
 @bp.route("/<lang:lang>/")
+@cache.cached(timeout=300, key_prefix=_home_cache_key, unless=_personal_request)
 def home():
-    """Show the home page."""
+    """Show the home page (rendered once per language a few minutes for visitors)."""
     return render_template("pages/home.html")
 
 

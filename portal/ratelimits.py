@@ -13,16 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from .addresses import email_key
-from .extensions import limiter
+from .extensions import client_address, limiter
 
-
-def client_address() -> str:
-    """Return the address rate limits count against (ProxyFix has already applied)."""
-    return get_remote_address() or request.remote_addr or "unknown"
+__all__ = ["client_address"]  # kept here with the other keys; defined beside the limiter
 
 
 def configured(name: str) -> Callable[[], str]:

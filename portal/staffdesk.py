@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, g, render_template, request
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from .audit import audit_now
 from .extensions import login_manager
+from .i18n import current_lang
 from .security import security_event
 
 STAFF_PREFIX = "/<lang:lang>/staff"
@@ -136,7 +137,33 @@ def add_panel(app: Flask, panel: Panel) -> None:
 def menu(name: str) -> list[MenuEntry]:
     """The entries of a menu the current person may see, in order."""
     entries = _registry(current_app).menus.get(name, ())
-    return [entry for entry in entries if entry.visible(current_user)]
+    user = current_user._get_current_object()
+    return [entry for entry in entries if entry.visible(user)]
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """A menu entry as the page shows it: its address built, and whether it is this page."""
+
+    label: Any
+    url: str | None
+    current: bool
+    template: str | None
+
+
+def menu_links(name: str) -> list[MenuLink]:
+    """The links of a menu for this request, in the page's language."""
+    lang = current_lang()
+    endpoint = request.endpoint
+    return [
+        MenuLink(
+            label=entry.label,
+            url=url_for(entry.endpoint, lang=lang) if entry.endpoint else None,
+            current=entry.endpoint == endpoint,
+            template=entry.template,
+        )
+        for entry in menu(name)
+    ]
 
 
 bp = Blueprint("staff", __name__, url_prefix=STAFF_PREFIX)
@@ -156,7 +183,7 @@ def dashboard():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals["menu"] = menu
+    app.jinja_env.globals.update(menu=menu, menu_links=menu_links)
     add_menu_entry(app, "main", MenuEntry(
         label=_l("Staff desk"), endpoint="staff.dashboard", order=20, visible=STAFF,
     ))

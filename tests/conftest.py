@@ -16,7 +16,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 from config import TestConfig, database_url
 from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import cache, db, limiter
 
 pytest_plugins = ["tests.fixtures.accounts", "tests.fixtures.contacts", "tests.fixtures.mail"]
 
@@ -148,6 +148,7 @@ def _transaction(request, app):
             }
         )
         limiter.reset()
+        cache.clear()
         try:
             yield
         finally:

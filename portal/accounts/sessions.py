@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import time
 from datetime import timedelta
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app, request, session
@@ -89,16 +90,17 @@ def revoke_session(user: User, session_id: int) -> bool:
     return result.rowcount == 1
 
 
+_ACTIVE_SESSIONS = (
+    sa.select(AuthSession)
+    .where(AuthSession.user_id == sa.bindparam("user_id"), AuthSession.revoked_at.is_(None),
+           AuthSession.expires_at > sa.bindparam("now"))
+    .order_by(AuthSession.created_at.desc(), AuthSession.id.desc())
+)
+
+
 def active_sessions(user: User) -> list[AuthSession]:
     """The sessions of ``user`` that are still alive, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(AuthSession)
-            .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None),
-                   AuthSession.expires_at > utcnow())
-            .order_by(AuthSession.created_at.desc(), AuthSession.id.desc())
-        )
-    )
+    return list(db.session.scalars(_ACTIVE_SESSIONS, {"user_id": user.id, "now": utcnow()}))
 
 
 def is_current(user: User, auth_session: AuthSession) -> bool:
@@ -106,16 +108,20 @@ def is_current(user: User, auth_session: AuthSession) -> bool:
     return bool(user.session_token) and auth_session.token_hash == _hash(user.session_token)
 
 
-def describe_device(user_agent: str | None) -> str:
-    """A session's browser and system as a person would name them ("Chrome on Windows")."""
-    parsed = parse_user_agent(user_agent or "")
+@lru_cache(maxsize=1024)
+def _browser_and_system(user_agent: str) -> tuple[str | None, str | None]:
+    parsed = parse_user_agent(user_agent)
     browser = parsed.user_agent.family if parsed.user_agent else None
     system = parsed.os.family if parsed.os else None
-    if browser and browser != "Other" and system and system != "Other":
+    return (browser if browser != "Other" else None, system if system != "Other" else None)
+
+
+def describe_device(user_agent: str | None) -> str:
+    """A session's browser and system as a person would name them ("Chrome on Windows")."""
+    browser, system = _browser_and_system(user_agent or "")
+    if browser and system:
         return _("%(browser)s on %(system)s", browser=browser, system=system)
-    if browser and browser != "Other":
-        return browser
-    return _("An unknown browser")
+    return browser or _("An unknown browser")
 
 
 def prune_sessions(*, older_than: timedelta) -> int:
@@ -129,33 +135,41 @@ def prune_sessions(*, older_than: timedelta) -> int:
     return result.rowcount
 
 
-def _idle_timeout(user: User, auth_session: AuthSession) -> timedelta | None:
+def _idle_timeout(user: User, *, remember: bool) -> timedelta | None:
     """How long this session may idle, or None for a remembered resident session."""
     if user.is_staff:
         return current_app.config["STAFF_IDLE_TIMEOUT"]
-    if auth_session.remember:
+    if remember:
         return None  # the person chose to stay signed in on this device
     return current_app.config["IDLE_TIMEOUT"]
+
+
+# Built once: every signed-in request runs it, and building a statement costs more than
+# running it on an indexed column.
+_LIVE_SESSION = (
+    sa.select(User, AuthSession.remember)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(
+        AuthSession.token_hash == sa.bindparam("token_hash"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > sa.bindparam("now"),
+        User.deleted_at.is_(None),
+    )
+)
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """Find the user behind a session token, if the session is still alive."""
     row = db.session.execute(
-        sa.select(AuthSession, User)
-        .join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == _hash(token))
+        _LIVE_SESSION, {"token_hash": _hash(token), "now": utcnow()}
     ).first()
     if row is None:
         return None
-    auth_session, user = row
-    if auth_session.revoked_at is not None or auth_session.expires_at <= utcnow():
-        return None
-    if user.deleted_at is not None:
-        return None
+    user, remember = row
     now = time.time()
     seen = session.get(SEEN_KEY)
-    idle = _idle_timeout(user, auth_session)
+    idle = _idle_timeout(user, remember=remember)
     if idle is not None and (seen is None or now - seen > idle.total_seconds()):
         session.pop(SEEN_KEY, None)
         return None
