@@ -10,8 +10,19 @@ from .models import Delivery
 
 bp = Blueprint("notifications", __name__, url_prefix="/<lang:lang>/notifications")
 
-# What the accounts domain tells people through this one (it cannot call notify() itself: it
-# sits below). Security notices also go by mail from accounts, so here they stay in the portal.
+def _account_notice(name: str, message) -> NotificationKind:
+    """A notice about the person's own account, linking to it, shown in the portal only.
+
+    The accounts domain mails these itself (it sits below this one and cannot call notify());
+    here they are kept where the person reads their news.
+    """
+    return NotificationKind(
+        name=name, label=_l("Security notices"), message=message,
+        link=lambda notification: ("accounts.account", {}), default=Delivery.portal,
+        choosable=False,
+    )
+
+
 ACCOUNT_KINDS = (
     NotificationKind(
         name="account.welcome",
@@ -22,22 +33,12 @@ ACCOUNT_KINDS = (
         default=Delivery.portal,
         choosable=False,
     ),
-    NotificationKind(
-        name="account.password_changed",
-        label=_l("Security notices"),
-        message=_l("Your password was changed, and your other devices were signed out."),
-        link=lambda notification: ("accounts.account", {}),
-        default=Delivery.portal,
-        choosable=False,
-    ),
-    NotificationKind(
-        name="account.email_changed",
-        label=_l("Security notices"),
-        message=_l("The email address of your account was changed to %(email)s."),
-        link=lambda notification: ("accounts.account", {}),
-        default=Delivery.portal,
-        choosable=False,
-    ),
+    _account_notice("account.password_changed", _l(
+        "Your password was changed, and your other devices were signed out."
+    )),
+    _account_notice("account.email_changed", _l(
+        "The email address of your account was changed to %(email)s."
+    )),
 )
 
 
