@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import AuthSession, ConsentPurpose, User
 from portal.audit import AuditLog, audit
-from portal.contacts.models import Contact, Tier
+from portal.contacts.models import Tier
 from portal.extensions import db
 from tests.support.http import PASSWORD, sign_in, submit
 from tests.support.i18n import translated
@@ -155,10 +155,8 @@ def test_profile_refuses_korean_as_a_residents_language(client, login, resident)
     assert 'id="locale-error"' in response.get_data(as_text=True)
 
 
-def test_export_gives_all_personal_data_as_json(client, login, resident):
-    contact = Contact(name="Lan", email=resident.email, tier=Tier.global_elite, user_id=resident.id)
-    db.session.add(contact)
-    db.session.commit()
+def test_export_gives_all_personal_data_as_json(client, login, resident, create_contact):
+    create_contact(user=resident, tier=Tier.global_elite)
     login(resident)
     response = client.get("/en/account/export")
     assert response.status_code == 200
@@ -171,9 +169,9 @@ def test_export_gives_all_personal_data_as_json(client, login, resident):
     assert data["contact"]["tier"] == "global_elite"
 
 
-def test_delete_erases_personal_data_and_keeps_what_others_rely_on(client, login, resident):
-    contact = Contact(name="Lan", email="directory@example.org", user_id=resident.id)
-    db.session.add(contact)
+def test_delete_erases_personal_data_and_keeps_what_others_rely_on(client, login, resident,
+                                                                   create_contact):
+    contact = create_contact(user=resident, email="directory@example.org")
     audit("test.action", actor=resident, obj_type="user", obj_id=resident.id)
     db.session.commit()
     login(resident)

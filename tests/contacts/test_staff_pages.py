@@ -110,13 +110,10 @@ def test_residents_cannot_classify(client, login, resident, create_user):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Contact)) == 0
 
 
-def test_user_list_pages_and_filters(client, login, staff_user, create_user):
+def test_user_list_pages_and_filters(client, login, staff_user, create_user, create_contact):
     for n in range(55):
         create_user(name=f"Filler {n:02d}")
-    target = create_user(name="Zhang Findme")
-    db.session.add(Contact(name="Zhang", email="zf@example.org", user_id=target.id,
-                           tier=Tier.global_elite))
-    db.session.commit()
+    create_contact(user=create_user(name="Zhang Findme"), tier=Tier.global_elite)
     login(staff_user)
     first = client.get("/en/staff/users").get_data(as_text=True)
     assert 'rel="next"' in first
@@ -129,7 +126,7 @@ def test_user_list_pages_and_filters(client, login, staff_user, create_user):
 
 
 def test_user_list_runs_a_fixed_number_of_queries(client, login, staff_user, create_user,
-                                                   count_queries):
+                                                   create_contact, count_queries):
     login(staff_user)
 
     def queries_for_page():
@@ -139,19 +136,14 @@ def test_user_list_runs_a_fixed_number_of_queries(client, login, staff_user, cre
 
     few = queries_for_page()
     for _ in range(20):
-        user = create_user()
-        db.session.add(Contact(name=user.name, email=user.email, user_id=user.id))
-    db.session.commit()
+        create_contact(user=create_user())
     assert queries_for_page() == few
 
 
-def test_the_dashboard_counts_people_by_tier(client, login, staff_user):
-    db.session.add_all([
-        Contact(name="A", tier=Tier.global_leaders),
-        Contact(name="B", tier=Tier.global_leaders),
-        Contact(name="C", tier=Tier.next_generation),
-    ])
-    db.session.commit()
+def test_the_dashboard_counts_people_by_tier(client, login, staff_user, create_contact):
+    create_contact(tier=Tier.global_leaders)
+    create_contact(tier=Tier.global_leaders)
+    create_contact(tier=Tier.next_generation)
     login(staff_user)
     html = client.get("/en/staff/").get_data(as_text=True)
     assert "<dt>Global Leaders</dt><dd>2</dd>" in html

@@ -6,8 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from portal.accounts.models import User
+from portal.errors import Conflict, PermissionDenied
 from portal.extensions import db
 from tests.conftest import make_app
+from tests.support.i18n import translated
 
 
 @pytest.mark.parametrize("lang", ["en", "ko", "ja"])
@@ -86,3 +88,23 @@ def test_livez_touches_nothing(client, count_queries):
     with count_queries() as statements:
         assert client.get("/livez").status_code == 200
     assert statements == []
+
+
+@pytest.mark.parametrize(("error", "code", "title"), [
+    (PermissionDenied("no"), 403, "You do not have access to this page"),
+    (Conflict("taken"), 409, "This could not be done"),
+])
+def test_domain_errors_become_the_sites_own_pages(app, client, monkeypatch, error, code, title):
+    def refusing_home():
+        db.session.add(User(name="Half", email="half@example.org", password_hash="x"))
+        db.session.flush()
+        raise error
+
+    monkeypatch.setitem(app.view_functions, "pages.home", refusing_home)
+    response = client.get("/ja/")
+    assert response.status_code == code
+    html = response.get_data(as_text=True)
+    assert '<html lang="ja">' in html
+    assert translated(app, "ja", title) in html and translated(app, "ja", title) != title
+    # A conflict rolls back whatever the request had begun.
+    assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
