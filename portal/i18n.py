@@ -97,11 +97,6 @@ def language_links() -> list[LanguageLink]:
     return g.language_links
 
 
-def switch_language_url(lang: str) -> str:
-    """Return the current page's address in another language."""
-    return next(link.url for link in language_links() if link.code == lang)
-
-
 @cache
 def _country_names(lang: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(lang).territories
@@ -178,7 +173,6 @@ def init_app(app: Flask) -> None:
         LOCALES=LOCALES,
         html_lang=html_lang,
         current_lang=current_lang,
-        switch_language_url=switch_language_url,
         language_links=language_links,
         country_name=country_name,
     )

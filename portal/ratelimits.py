@@ -1,9 +1,10 @@
 """What rate limits count against, and a throttle that slows repeated failures down.
 
 Flask-Limiter counts requests per key in its storage (memory, or Redis shared by every
-process). The keys are built here: the client's address, the account an address names (in
-its normalised form, so ``maria@example.ｐｈ`` counts as ``maria@example.ph``), the signed-in
-user. ``FailureThrottle`` uses the same storage to make each further failure wait longer.
+process). By default the key is the client's address (``extensions.client_address``); the
+other keys are built here: the account an address names (in its normalised form, so
+``maria@example.ｐｈ`` counts as ``maria@example.ph``), the signed-in user.
+``FailureThrottle`` uses the same storage to make each further failure wait longer.
 """
 
 import hashlib
@@ -16,9 +17,7 @@ from flask import current_app, request
 from flask_login import current_user
 
 from .addresses import email_key
-from .extensions import client_address, limiter
-
-__all__ = ["client_address"]  # kept here with the other keys; defined beside the limiter
+from .extensions import limiter
 
 
 def configured(name: str) -> Callable[[], str]:

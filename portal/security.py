@@ -27,7 +27,7 @@ def security_event(event: str, *, user_id: int | None = None, **fields) -> None:
     The log format adds the time and the request id. Values are quoted so that nothing a
     visitor typed can start a new line or field.
     """
-    from .ratelimits import client_address
+    from .extensions import client_address
 
     parts = {"event": event, "user": user_id if user_id is not None else "-"}
     if has_request_context():

@@ -183,7 +183,7 @@ def dashboard():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(menu=menu, menu_links=menu_links)
+    app.jinja_env.globals["menu_links"] = menu_links
     add_menu_entry(app, "main", MenuEntry(
         label=_l("Staff desk"), endpoint="staff.dashboard", order=20, visible=STAFF,
     ))
