@@ -28,8 +28,14 @@ def is_locale(code: str | None) -> bool:
 
 
 def current_lang() -> str:
-    """Return the UI language of this request."""
-    return g.get("lang") or DEFAULT_LOCALE
+    """Return the UI language of this request: the URL's, else the one chosen for it."""
+    lang = g.get("lang")
+    if lang:
+        return lang
+    if has_request_context():
+        chosen = str(get_locale() or DEFAULT_LOCALE)
+        return chosen if chosen in LOCALES else DEFAULT_LOCALE
+    return DEFAULT_LOCALE
 
 
 def select_locale() -> str:
@@ -70,8 +76,9 @@ def language_links() -> list[LanguageLink]:
         return g.language_links
     lang = current_lang()
     rule = request.url_rule
-    # After a POST (a form with errors) or on a page outside /<lang>/, go to the home page.
-    if rule is None or "lang" not in rule.arguments or request.method != "GET":
+    # A page outside /<lang>/ (or none: an error) has no other language: go home in each.
+    # A form sent back with errors leads to the same form, empty, in the other language.
+    if rule is None or "lang" not in rule.arguments:
         url = url_for("pages.home", lang=lang)
     else:
         # The query string is kept, but never lets a visitor set url_for's own options
@@ -147,6 +154,12 @@ def init_app(app: Flask) -> None:
     def pull_lang(endpoint, values):
         if values and "lang" in values:
             g.lang = values.pop("lang")
+        elif request.routing_exception is not None:
+            # No page matched (404, 405): an address under /<lang>/ still has its language,
+            # and its error page speaks it, whatever the account or the browser prefer.
+            first = request.path.split("/", 2)[1] if request.path.count("/") >= 2 else ""
+            if is_locale(first):
+                g.lang = first
 
     @app.url_defaults
     def add_lang(endpoint, values):

@@ -108,3 +108,31 @@ def test_domain_errors_become_the_sites_own_pages(app, client, monkeypatch, erro
     assert translated(app, "ja", title) in html and translated(app, "ja", title) != title
     # A conflict rolls back whatever the request had begun.
     assert db.session.scalar(sa.select(User).where(User.email == "half@example.org")) is None
+
+
+@pytest.mark.parametrize("path", ["/vi/no-such-page", "/vi/account/nothing-here"])
+def test_an_error_page_speaks_the_language_of_its_address(client, path):
+    response = client.get(path, headers={"Accept-Language": "ko"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert '<span lang="vi" aria-current="true">' in html  # the switcher marks Vietnamese
+    assert 'href="/vi/"' in html  # and the way home stays in Vietnamese
+    assert translated(client.application, "vi", "Page not found") in html
+
+
+def test_the_address_language_wins_over_the_account_language(client, login, staff_user):
+    assert staff_user.locale == "ko"
+    login(staff_user)
+    for response in (client.get("/en/no-such-page"), client.get("/en/logout")):
+        html = response.get_data(as_text=True)
+        assert '<html lang="en">' in html
+        assert "Page not found" in html or "This action is not allowed here" in html
+
+
+def test_an_error_page_outside_any_language_follows_the_visitor(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "ja"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert '<html lang="ja">' in html
+    assert translated(client.application, "ja", "Page not found") in html

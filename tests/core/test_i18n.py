@@ -8,7 +8,7 @@ from flask import g
 from flask_babel import format_datetime, format_decimal, get_translations
 
 from portal.i18n import HTML_LANG, LOCALES
-from tests.support.http import sign_in
+from tests.support.http import sign_in, submit
 
 PAGES = ["/{lang}/", "/{lang}/register", "/{lang}/login", "/{lang}/reset",
          "/{lang}/register/done"]
@@ -130,3 +130,13 @@ def test_the_switcher_ignores_query_arguments_that_clash_with_the_page(client):
     html = response.get_data(as_text=True)
     assert 'href="/ja/login?' in html
     assert "http://localhost/ja" not in html
+
+
+def test_the_switcher_on_a_refused_form_leads_to_the_same_form(client):
+    response = submit(client, "/vi/register", {"email": "not-an-address"})
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    pairs = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang', html)
+    links = {lang: href for href, lang in pairs}
+    assert links["ja"] == "/ja/register"
+    assert links["en"] == "/en/register"
