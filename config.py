@@ -109,6 +109,7 @@ class Config:
     REGISTER_LIMIT_PER_IP = os.environ.get("REGISTER_LIMIT_PER_IP", "10 per hour")
     # Each request mails a link to the new address: a person asks a few times at most.
     EMAIL_CHANGE_LIMIT_PER_USER = os.environ.get("EMAIL_CHANGE_LIMIT_PER_USER", "5 per hour")
+    RESEND_LIMIT_PER_USER = os.environ.get("RESEND_LIMIT_PER_USER", "3 per hour")
 
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")  # "file" or "smtp"
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))

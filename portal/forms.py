@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, StopValidation
-from wtforms.widgets import Select, html_params
+from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
+from wtforms.widgets import PasswordInput, Select, html_params
 
+from .addresses import normalise_email
 from .enums import LabelledEnum
 from .errors import TooManyAttempts, ValidationError
 
@@ -76,7 +77,23 @@ class PortalForm(FlaskForm):
             if message:
                 field.errors = [message]
                 valid = False
+        if not valid:
+            _keep_good_new_passwords(self)
         return valid
+
+
+def _keep_good_new_passwords(form: FlaskForm) -> None:
+    """When other fields are wrong, a new password that passed its checks stays filled in.
+
+    Typing it twice again for a mistake in another field is what makes people give up. A
+    password that was refused, and the current password of a sign-in, are never sent back.
+    """
+    for field in form:
+        if (isinstance(field, PasswordField) and not field.errors
+                and (field.render_kw or {}).get("autocomplete") == "new-password"
+                and not any(form[v.fieldname].errors for v in field.validators
+                            if isinstance(v, EqualTo))):
+            field.widget = PasswordInput(hide_value=False)
 
 
 def as_choices(pairs) -> list[SelectChoice]:
@@ -156,11 +173,13 @@ class CountrySelect(Select):
 
 
 def email_field(label=None):
-    """An email address input; the service normalises and checks it."""
+    """An email address input, checked as the services check it (full-width forms allowed)."""
     return EmailField(
         label or _l("Email address"),
-        validators=[DataRequired(REQUIRED), Length(max=320, message=TOO_LONG)],
-        render_kw={"autocomplete": "email"},
+        validators=[DataRequired(REQUIRED), Length(max=320, message=TOO_LONG),
+                    domain_rule(normalise_email)],
+        description=_l("For example: name@example.com"),
+        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
     )
 
 
@@ -182,6 +201,21 @@ def current_password_field(label):
     )
 
 
+def domain_rule(check):
+    """A field validator running a rule the services also enforce (``check(value)`` raises
+    the portal's ValidationError), so a form shows every problem in one pass."""
+
+    def validator(form, field):
+        if not field.data:
+            return
+        try:
+            check(field.data)
+        except ValidationError as error:
+            raise StopValidation(error.message) from error
+
+    return validator
+
+
 def apply_error(form: FlaskForm, error: ValidationError) -> bool:
     """Show a service's ValidationError next to its field; return False if it has no field."""
     field = getattr(form, error.field, None) if error.field else None
@@ -192,8 +226,13 @@ def apply_error(form: FlaskForm, error: ValidationError) -> bool:
     return True
 
 
+def wait_message(seconds: int) -> str:
+    """"Too many attempts" with the real waiting time, in the page's language."""
+    wait = format_timedelta(timedelta(seconds=seconds), threshold=1.0)
+    return _("Too many attempts. Please try again in %(time)s.", time=wait)
+
+
 def refuse_attempt(form: FlaskForm, error: TooManyAttempts) -> tuple[int, dict[str, str]]:
     """Keep the form on screen with the real waiting time; return the 429 status and headers."""
-    wait = format_timedelta(timedelta(seconds=error.retry_after), threshold=1.0)
-    form.form_errors.append(_("Too many attempts. Please try again in %(time)s.", time=wait))
+    form.form_errors.append(wait_message(error.retry_after))
     return 429, {"Retry-After": str(error.retry_after)}

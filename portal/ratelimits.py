@@ -10,19 +10,15 @@ other keys are built here: the account an address names (in its normalised form,
 import hashlib
 import math
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app
 from flask_login import current_user
+from limits import parse_many
 
 from .addresses import email_key
+from .errors import TooManyAttempts
 from .extensions import limiter
-
-
-def configured(name: str) -> Callable[[], str]:
-    """A limit read from the configuration when the request is checked (``LOGIN_LIMIT_PER_IP``)."""
-    return lambda: current_app.config[name]
 
 
 def _digest(value: str) -> str:
@@ -34,14 +30,9 @@ def account_key(address: str) -> str:
     return "account:" + _digest(email_key(address))
 
 
-def submitted_account_key() -> str:
-    """Flask-Limiter key: the account named by the submitted form's ``email`` field."""
-    return account_key(request.form.get("email") or "")
-
-
-def user_key(scope: str) -> Callable[[], str]:
-    """Flask-Limiter key function: the signed-in user, within ``scope``."""
-    return lambda: f"{scope}:user:{getattr(current_user, 'id', None)}"
+def signed_in_key() -> str:
+    """The signed-in user, as a limit key."""
+    return f"user:{getattr(current_user, 'id', None)}"
 
 
 @dataclass(frozen=True)
@@ -101,3 +92,53 @@ class FailureThrottle:
             return
         for storage_key in self._keys(key):
             limiter.storage.clear(storage_key)
+
+
+@dataclass(frozen=True)
+class FormLimit:
+    """A limit on a form's submissions that the view checks, so the form stays on screen.
+
+    Flask-Limiter's decorators answer a bare 429 before the view runs, and what the person
+    typed is lost; this keeps the same counters (the limiter's storage and strategy) but lets
+    the view refuse with the form, its input and the real waiting time. ``setting`` names a
+    configuration entry such as ``"10 per hour"`` (several joined with ``;``). The view asks
+    ``retry_after(key)`` before acting and calls ``hit(key)`` for what it counts (for
+    registration: only forms that passed their checks).
+    """
+
+    name: str
+    setting: str
+
+    def _items(self):
+        return parse_many(current_app.config[self.setting])
+
+    def _identifiers(self, key: str) -> tuple[str, str]:
+        return f"{current_app.config.get('RATELIMIT_KEY_PREFIX', '')}form:{self.name}", key
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until ``key`` may submit again; 0 when it may now."""
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return 0
+        strategy = limiter.limiter
+        identifiers = self._identifiers(key)
+        waits = [
+            max(1, math.ceil(strategy.get_window_stats(item, *identifiers).reset_time
+                             - time.time()))
+            for item in self._items()
+            if not strategy.test(item, *identifiers)
+        ]
+        return max(waits, default=0)
+
+    def hit(self, key: str) -> None:
+        """Count one submission for ``key``."""
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return
+        strategy = limiter.limiter
+        for item in self._items():
+            strategy.hit(item, *self._identifiers(key))
+
+    def check(self, key: str) -> None:
+        """Raise TooManyAttempts while ``key`` must wait."""
+        wait = self.retry_after(key)
+        if wait:
+            raise TooManyAttempts(wait)

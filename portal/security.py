@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, request
 
 CSP = "; ".join(
     [
@@ -57,7 +57,8 @@ def init_security(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         # Only when this request loaded the user: a static file needs no session lookup.
         user = g.get("_login_user")
-        if user is not None and user.is_authenticated:
-            # Personal pages must not stay in a shared computer's cache.
+        if (user is not None and user.is_authenticated) or request.method == "POST":
+            # Personal pages, and forms sent back with what was typed in them, must not stay
+            # in a shared computer's cache.
             headers["Cache-Control"] = "no-store"
         return response

@@ -13,12 +13,13 @@ from ..forms import (
     PortalForm,
     as_choices,
     current_password_field,
+    domain_rule,
     email_field,
     name_field,
 )
 from ..i18n import LOCALES, RESIDENT_LOCALES, country_choices
 from .models import Affiliation, ConsentPurpose
-from .passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from .passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, check_password_rules
 
 
 def new_password_field(label):
@@ -30,6 +31,7 @@ def new_password_field(label):
             Length(max=PASSWORD_MAX_LENGTH, message=_l(
                 "Use at most %(count)d characters.", count=PASSWORD_MAX_LENGTH
             )),
+            domain_rule(check_password_rules),
         ],
         description=_l(
             "At least %(count)d characters. Avoid common passwords.", count=PASSWORD_MIN_LENGTH
@@ -49,8 +51,8 @@ def repeat_password_field(label, original: str):
     )
 
 
-def consent_field(purpose: ConsentPurpose):
-    return BooleanField(purpose.label)
+def consent_field(purpose: ConsentPurpose, *, required: bool = False):
+    return BooleanField(purpose.label, render_kw={"required": True} if required else None)
 
 
 class ProfileFields(PortalForm):
@@ -85,7 +87,7 @@ class RegisterForm(ProfileFields):
     email = email_field()
     password = new_password_field(_l("Password"))
     password_again = repeat_password_field(_l("Repeat the password"), "password")
-    consent_account = consent_field(ConsentPurpose.account)
+    consent_account = consent_field(ConsentPurpose.account, required=True)
     consent_invitations = consent_field(ConsentPurpose.invitations)
     consent_research = consent_field(ConsentPurpose.research)
 

@@ -63,6 +63,16 @@ def send_confirmation(user: User) -> None:
     )
 
 
+def resend_confirmation_to(email: str) -> None:
+    """Send the confirmation link again if ``email`` belongs to an unconfirmed account.
+
+    Said the same way whatever the address is, so it tells nobody who has an account.
+    """
+    user = find_user_by_email(email)
+    if user is not None and user.deleted_at is None and not user.is_confirmed:
+        send_confirmation(user)
+
+
 def register_resident(
     *,
     name: str,

@@ -2,15 +2,16 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..addresses import email_key
 from ..errors import TooManyAttempts, ValidationError
-from ..extensions import db, limiter
-from ..forms import apply_error, refuse_attempt
+from ..extensions import client_address, db
+from ..forms import apply_error, refuse_attempt, wait_message
 from ..i18n import current_lang
-from ..ratelimits import configured, submitted_account_key, user_key
+from ..ratelimits import FormLimit, signed_in_key
 from . import bp, privacy, signin
 from .forms import (
     ButtonForm,
@@ -37,16 +38,27 @@ from .sessions import (
     start_session,
 )
 
+# Limits checked by the views themselves, so a refused form stays on screen with what was
+# typed and the real waiting time (ratelimits.FormLimit).
+REGISTRATIONS = FormLimit("register", "REGISTER_LIMIT_PER_IP")
+SIGN_IN_ATTEMPTS = FormLimit("sign-in", "LOGIN_LIMIT_PER_IP")
+RESET_REQUESTS = FormLimit("reset", "RESET_LIMIT_PER_IP")
+RESET_REQUESTS_PER_ACCOUNT = FormLimit("reset-account", "RESET_LIMIT_PER_ACCOUNT")
+EMAIL_CHANGES = FormLimit("email-change", "EMAIL_CHANGE_LIMIT_PER_USER")
+CONFIRMATION_RESENDS = FormLimit("resend", "RESEND_LIMIT_PER_USER")
+
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(configured("REGISTER_LIMIT_PER_IP"), methods=["POST"])
 def register():
     """Create a resident account."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
     form = RegisterForm(locale=current_lang() if request.method == "GET" else None)
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
+            # Only registrations that passed their checks count against the limit.
+            REGISTRATIONS.check(client_address())
             signin.register_resident(
                 name=form.name.data,
                 email=form.email.data,
@@ -57,22 +69,46 @@ def register():
                 claimed_affiliation=form.claimed_affiliation.data,
                 consents=form.consents,
             )
+        except TooManyAttempts as error:
+            status, headers = refuse_attempt(form, error)
         except ValidationError as error:
             apply_error(form, error)
         else:
+            REGISTRATIONS.hit(client_address())
             db.session.commit()
+            # The next page says where the mail went; it is the address this browser typed.
+            session["registered_email"] = email_key(form.email.data)
             return redirect(url_for("accounts.registered"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form), status, headers
 
 
 @bp.route("/register/done")
 def registered():
-    """Tell a new registrant to look for the confirmation mail."""
-    return render_template("accounts/registered.html")
+    """Tell a new registrant where the confirmation mail went, and what to do without it."""
+    return render_template("accounts/registered.html", email=session.get("registered_email"),
+                           button_form=ButtonForm())
+
+
+@bp.route("/register/resend", methods=["POST"])
+def resend_registration():
+    """Send the confirmation link again to the address this browser registered with."""
+    email = session.get("registered_email")
+    if ButtonForm().validate_on_submit() and email:
+        wait = max(CONFIRMATION_RESENDS.retry_after(client_address()),
+                   CONFIRMATION_RESENDS.retry_after(email))
+        if wait:
+            flash(wait_message(wait), "warning")
+        else:
+            CONFIRMATION_RESENDS.hit(client_address())
+            CONFIRMATION_RESENDS.hit(email)
+            signin.resend_confirmation_to(email)
+            db.session.commit()
+            flash(_("If the address still needs confirming, we have sent the link again."),
+                  "success")
+    return redirect(url_for("accounts.registered"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(configured("LOGIN_LIMIT_PER_IP"), methods=["POST"])
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
@@ -81,6 +117,8 @@ def login():
     status, headers = 200, {}
     if form.validate_on_submit():
         try:
+            SIGN_IN_ATTEMPTS.check(client_address())
+            SIGN_IN_ATTEMPTS.hit(client_address())
             user = signin.authenticate(form.email.data, form.password.data)
         except TooManyAttempts as error:
             status, headers = refuse_attempt(form, error)
@@ -139,32 +177,46 @@ def confirm(token: str):
 
 @bp.route("/confirm/resend", methods=["POST"])
 @login_required
-@limiter.limit("3 per hour", key_func=user_key("resend"))
 def resend_confirmation():
     """Send the confirmation mail again."""
     if ButtonForm().validate_on_submit() and not current_user.is_confirmed:
-        signin.send_confirmation(current_user)
-        db.session.commit()
-        flash(_("We sent you a new confirmation link."), "success")
+        wait = CONFIRMATION_RESENDS.retry_after(signed_in_key())
+        if wait:
+            flash(wait_message(wait), "warning")
+        else:
+            CONFIRMATION_RESENDS.hit(signed_in_key())
+            signin.send_confirmation(current_user)
+            db.session.commit()
+            flash(_("We sent you a new confirmation link."), "success")
     return redirect(url_for("accounts.account"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(configured("RESET_LIMIT_PER_IP"), methods=["POST"])
-@limiter.limit(configured("RESET_LIMIT_PER_ACCOUNT"), methods=["POST"],
-               key_func=submitted_account_key)
 def reset_request():
     """Ask for a password reset link."""
-    form = ResetRequestForm()
+    form = ResetRequestForm(email=request.args.get("email", "")[:320] or None)
+    status, headers = 200, {}
     if form.validate_on_submit():
-        signin.request_password_reset(form.email.data)
-        db.session.commit()
-        flash(
-            _("If an account uses this address, we have sent it a link to reset the password."),
-            "success",
-        )
-        return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_request.html", form=form)
+        account = email_key(form.email.data)
+        try:
+            RESET_REQUESTS.check(client_address())
+            RESET_REQUESTS_PER_ACCOUNT.check(account)
+        except TooManyAttempts as error:
+            status, headers = refuse_attempt(form, error)
+        else:
+            RESET_REQUESTS.hit(client_address())
+            RESET_REQUESTS_PER_ACCOUNT.hit(account)
+            signin.request_password_reset(form.email.data)
+            db.session.commit()
+            session["reset_email"] = account
+            return redirect(url_for("accounts.reset_sent"))
+    return render_template("accounts/reset_request.html", form=form), status, headers
+
+
+@bp.route("/reset/sent")
+def reset_sent():
+    """Tell the person where the reset link went (if an account uses the address)."""
+    return render_template("accounts/reset_sent.html", email=session.get("reset_email"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -288,14 +340,13 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
-@limiter.limit(configured("EMAIL_CHANGE_LIMIT_PER_USER"), methods=["POST"],
-               key_func=user_key("email-change"))
 def change_email():
     """Ask to move the account to another address, confirmed from that address."""
     form = ChangeEmailForm()
     status, headers = 200, {}
     if form.validate_on_submit():
         try:
+            EMAIL_CHANGES.check(signed_in_key())
             privacy.request_email_change(
                 current_user, new_email=form.new_email.data, password=form.password.data
             )
@@ -305,6 +356,7 @@ def change_email():
             db.session.commit()
             apply_error(form, error)
         else:
+            EMAIL_CHANGES.hit(signed_in_key())
             db.session.commit()
             flash(
                 _("We have sent a link to %(email)s. Follow it to change your address.",

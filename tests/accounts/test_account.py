@@ -34,10 +34,32 @@ def test_reset_sends_a_link_in_the_users_language(client, create_user, outbox):
 def test_reset_answers_the_same_for_unknown_addresses(client, resident, outbox):
     known = submit(client, "/en/reset", {"email": resident.email}, follow_redirects=True)
     unknown = submit(client, "/en/reset", {"email": "ghost@example.org"}, follow_redirects=True)
-    message = "If an account uses this address"
-    assert message in known.get_data(as_text=True)
-    assert message in unknown.get_data(as_text=True)
+    # Its own page, naming the address typed, the same words whether it has an account.
+    assert known.request.path == unknown.request.path == "/en/reset/sent"
+    known_html, unknown_html = known.get_data(as_text=True), unknown.get_data(as_text=True)
+    assert f"If an account uses {resident.email}, we have sent it a link" in known_html
+    assert known_html.replace(resident.email, "ghost@example.org") == unknown_html
     assert outbox("ghost@example.org") == []
+
+
+def test_the_address_typed_at_sign_in_carries_over_to_the_reset_form(client, resident):
+    failed = submit(client, "/en/login", {"email": resident.email, "password": "wrong-one-1"})
+    link = re.search(r'href="(/en/reset\?email=[^"]+)"', failed.get_data(as_text=True)).group(1)
+    form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    assert f'value="{resident.email}"' in form
+
+
+def test_the_check_your_email_page_names_the_address_and_sends_again(client, outbox):
+    from tests.accounts.test_registration import register
+
+    register(client, email="Lan.Nguyen@Example.VN")
+    page = client.get("/en/register/done").get_data(as_text=True)
+    assert "lan.nguyen@example.vn" in page
+    assert 'href="/en/register"' in page  # wrong address? start again
+    assert len(outbox("lan.nguyen@example.vn")) == 1
+    response = submit(client, "/en/register/resend", page="/en/register/done")
+    assert response.status_code == 302
+    assert len(outbox("lan.nguyen@example.vn")) == 2
 
 
 def test_a_reset_link_works_once(client, resident, outbox):

@@ -294,3 +294,29 @@ def test_registration_keeps_every_field_when_only_the_name_is_refused(client):
     response = register(client, name="Lan\nNguyen")
     html = response.get_data(as_text=True)
     assert f'value="{GOOD["email"]}"' in html
+
+
+def test_only_registrations_that_pass_their_checks_count_against_the_limit(app, client,
+                                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "REGISTER_LIMIT_PER_IP", "2 per hour")
+    for _ in range(5):  # refused forms do not count
+        assert register(client, name="").status_code == 200
+    for n in range(2):
+        assert register(client, email=f"person{n}@example.org").status_code == 302
+    response = register(client, lang="ko", email="third@example.org")
+    assert response.status_code == 429
+    wait = int(response.headers["Retry-After"])
+    assert 3000 < wait <= 3600  # the hour's window, not "a few minutes"
+    html = response.get_data(as_text=True)
+    assert 'value="third@example.org"' in html and 'value="Nguyễn Thị Lan"' in html
+    assert "분" in html  # the real wait, in minutes, in Korean
+
+
+def test_the_sign_in_limit_keeps_the_form_with_the_wait(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", "2 per minute")
+    for n in range(2):
+        sign_in(client, f"user{n}@example.org", "wrong-password-1")
+    response = sign_in(client, "someone@example.org", "wrong-password-1", lang="vi")
+    assert response.status_code == 429
+    assert 'value="someone@example.org"' in response.get_data(as_text=True)
+    assert 1 <= int(response.headers["Retry-After"]) <= 60

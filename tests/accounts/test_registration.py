@@ -142,7 +142,15 @@ def test_bad_input_is_refused_next_to_its_field_keeping_what_was_typed(client, c
         assert '<option selected value="VN">' in html
     if field != "district":
         assert '<option selected value="geumcheon">' in html
-    assert PASSWORD not in html  # passwords are never sent back
+    if field == "password":
+        assert f'value="{changes["password"]}"' not in html  # a refused password goes
+    elif field == "password_again":
+        assert html.count(f'value="{PASSWORD}"') == 1  # the good one stays, its repeat goes
+    else:
+        # A new password that passed its checks stays filled in, both times...
+        assert html.count(f'value="{PASSWORD}"') == 2
+        # ...and the answer is kept out of every cache.
+        assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_errors_are_in_the_pages_language(client, app):
@@ -200,3 +208,31 @@ def test_resending_the_confirmation_queues_a_new_mail(client, create_user, outbo
     assert response.status_code == 302
     [mail] = outbox(user.email)
     assert "/vi/confirm/" in mail.text
+
+
+def test_every_mistake_is_shown_at_once_in_a_summary(client, app):
+    response = register(client, lang="zh", name="", email="liwei@", password="short",
+                        password_again="short", consent_account=None, district="atlantis")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html).group(1)
+    assert title.startswith(translated(app, "zh", "Error:"))
+    # The summary takes the focus when the page loads, so it is read first.
+    assert '<div class="error-summary" tabindex="-1" autofocus' in html
+    summary = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    for field in ("name", "email", "password", "district", "consent_account"):
+        assert f'href="#{field}"' in summary, field
+        assert f'id="{field}-error"' in html
+    consent = field_attributes(html, "consent_account")
+    assert consent.get("aria-invalid") == "true" and "required" in consent
+
+
+def test_a_full_width_address_registers_in_its_plain_form(client):
+    assert register(client, email="ｌａｎ．ｎｇｕｙｅｎ＠example.vn").status_code == 302
+    assert db.session.scalar(sa.select(User.email)) == "lan.nguyen@example.vn"
+
+
+def test_every_email_field_shows_an_example(client):
+    for url in ("/en/register", "/en/login", "/en/reset"):
+        html = client.get(url).get_data(as_text=True)
+        assert "name@example.com" in html, url
