@@ -95,8 +95,8 @@ class Config:
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    # Off: Flask-Limiter would put its own Retry-After on every response, overriding the real
-    # wait of a throttled form; the 429 page sets Retry-After itself.
+    # Off: the views check their limits themselves (ratelimits.FormLimit) and answer with the
+    # form and the real wait; Flask-Limiter would add its own Retry-After to every response.
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
     # Failed sign-ins for one address: the first `free` in `window` seconds cost nothing, then

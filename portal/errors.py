@@ -2,9 +2,7 @@
 
 import contextlib
 import logging
-import math
 import re
-import time
 import uuid
 
 import sqlalchemy as sa
@@ -154,16 +152,6 @@ def render_error(code: int, *, database_down: bool = False):
     )
 
 
-def _seconds_until_the_limit_resets() -> int:
-    """How long until the rate limit this request broke lets the client in again."""
-    from .extensions import limiter
-
-    breached = limiter.current_limit
-    if breached is None:
-        return 60
-    return max(1, math.ceil(breached.reset_at - time.time()))
-
-
 def init_app(app: Flask) -> None:
     from .extensions import db
 
@@ -199,8 +187,6 @@ def init_app(app: Flask) -> None:
         if error.code >= 500:
             db.session.rollback()
         response = error.get_response()
-        if error.code == 429 and "Retry-After" not in response.headers:
-            response.headers["Retry-After"] = str(_seconds_until_the_limit_resets())
         body, code = render_error(error.code if error.code in ERROR_TITLES else 500)
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"
