@@ -71,6 +71,15 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
 
+    # Offered first in nationality lists: the largest groups of registered foreign residents in
+    # Seoul. The city sets its own current list (ISO 3166 codes, comma-separated).
+    COMMON_NATIONALITIES = tuple(
+        code.strip().upper()
+        for code in os.environ.get("COMMON_NATIONALITIES", "CN,VN,US,JP,TW,MN,PH,UZ,NP,RU")
+        .split(",")
+        if code.strip()
+    )
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

@@ -96,9 +96,10 @@ def _keep_good_new_passwords(form: FlaskForm) -> None:
             field.widget = PasswordInput(hide_value=False)
 
 
-def as_choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as the choices of a select."""
-    return [SelectChoice(value, label) for value, label in pairs]
+def as_choices(items) -> list[SelectChoice]:
+    """(value, label) pairs, or (value, label, group) triples, as the choices of a select."""
+    return [SelectChoice(item[0], item[1], optgroup=item[2] if len(item) > 2 else None)
+            for item in items]
 
 
 class ChoiceSelectField(SelectField):
@@ -117,16 +118,22 @@ class EnumSelectField(SelectField):
     """A select whose data is a member of ``enum`` (or None), labelled by ``member.label``.
 
     ``blank`` adds a first, empty option (the placeholder of a required select, or "all" in a
-    filter); ``members`` limits the choices to some members.
+    filter); ``members`` limits the choices to some members; ``groups`` is a list of
+    (group label, members) shown as option groups, in that order.
     """
 
     def __init__(self, label=None, validators=None, *, enum: type[LabelledEnum],
-                 blank=None, members=None, **kwargs):
+                 blank=None, members=None, groups=None, **kwargs):
         self.enum = enum
-        self.members = tuple(members or enum)
-        choices = as_choices(
-            ([("", blank)] if blank is not None else []) + enum.choices(self.members)
-        )
+        items = [("", blank)] if blank is not None else []
+        if groups:
+            self.members = tuple(member for _, group in groups for member in group)
+            items += [(m.name, m.label, group_label) for group_label, group in groups
+                      for m in group]
+        else:
+            self.members = tuple(members or enum)
+            items += enum.choices(self.members)
+        choices = as_choices(items)
         super().__init__(label, validators, coerce=self._to_member, choices=choices, **kwargs)
 
     def _to_member(self, value):
@@ -144,25 +151,41 @@ class EnumSelectField(SelectField):
 
 
 class CountrySelect(Select):
-    """The nationality <select>: its ~250 options are rendered once per language and reused.
+    """The nationality <select>: its ~260 options are rendered once per language and reused.
 
     WTForms renders option by option, which made the registration page several times slower
-    than any other; only the chosen option differs between two renderings.
+    than any other; only the chosen option differs between two renderings. Options with an
+    ``optgroup`` are grouped (the commonest nationalities, then all countries).
     """
 
-    _options: dict[str, Markup] = {}
+    _options: dict[tuple, Markup] = {}
+
+    @staticmethod
+    def _render(choices) -> Markup:
+        parts: list[Markup] = []
+        group = None
+        for choice in choices:
+            if choice.optgroup != group:
+                if group is not None:
+                    parts.append(Markup("</optgroup>"))
+                if choice.optgroup is not None:
+                    parts.append(Markup('<optgroup label="{}">').format(choice.optgroup))
+                group = choice.optgroup
+            parts.append(
+                Markup('<option value="{}">{}</option>').format(choice.value, choice.label)
+            )
+        if group is not None:
+            parts.append(Markup("</optgroup>"))
+        return Markup("").join(parts)
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         if "required" not in kwargs and "required" in getattr(field, "flags", []):
             kwargs["required"] = True
-        lang = str(get_locale() or "en")
-        options = self._options.get(lang)
+        key = (str(get_locale() or "en"), tuple(choice.value for choice in field.choices[:12]))
+        options = self._options.get(key)
         if options is None:
-            options = self._options[lang] = Markup("").join(
-                Markup('<option value="{}">{}</option>').format(choice.value, choice.label)
-                for choice in field.choices
-            )
+            options = self._options[key] = self._render(field.choices)
         chosen = field.data or ""
         if chosen:
             plain = Markup('<option value="{}">').format(chosen)

@@ -1,12 +1,16 @@
 """Locale selection, the ``/<lang>/`` URL prefix and country names in each language."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+import icu
 import pycountry
+import pykakasi
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import get_locale, get_translations
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 # UI languages, in the order the switcher shows them; the value is the language's own name.
@@ -104,6 +108,22 @@ def language_links() -> list[LanguageLink]:
     return g.language_links
 
 
+def collation_key(lang: str) -> Callable[[str], bytes]:
+    """A sort key that orders names as a reader of ``lang`` expects (ICU's collation).
+
+    Vietnamese keeps "Áo" with the A's and "Đức" after the D's; Chinese sorts by pinyin,
+    Korean by Hangul. Japanese is sorted by reading: the kanji of a name are read into kana
+    first (中国 as ちゅうごく), as a Japanese list is ordered.
+    """
+    collator = icu.Collator.createInstance(icu.Locale(lang))
+    if lang != "ja":
+        return collator.getSortKey
+    reader = pykakasi.kakasi()
+    return lambda name: collator.getSortKey(
+        "".join(part["hira"] for part in reader.convert(name))
+    )
+
+
 @cache
 def _country_names(lang: str) -> tuple[tuple[str, str], ...]:
     territories = Locale.parse(lang).territories
@@ -111,12 +131,21 @@ def _country_names(lang: str) -> tuple[tuple[str, str], ...]:
         (country.alpha_2, territories.get(country.alpha_2, country.name))
         for country in pycountry.countries
     ]
-    return tuple(sorted(names, key=lambda pair: pair[1].casefold()))
+    key = collation_key(lang)
+    return tuple(sorted(names, key=lambda pair: key(pair[1])))
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """ISO 3166 countries named in the UI language, sorted by that name."""
-    return list(_country_names(str(get_locale() or DEFAULT_LOCALE)))
+def country_choices() -> list[tuple[str, str, object]]:
+    """Countries for a nationality select: the commonest among Seoul's foreign residents
+    first (COMMON_NATIONALITIES), then every ISO 3166 country, named and sorted in the UI
+    language. Items are (code, name, group label)."""
+    names = _country_names(str(get_locale() or DEFAULT_LOCALE))
+    by_code = dict(names)
+    common = [
+        (code, by_code[code], _l("Most common"))
+        for code in current_app.config["COMMON_NATIONALITIES"] if code in by_code
+    ]
+    return common + [(code, name, _l("All countries")) for code, name in names]
 
 
 def country_name(code: str | None) -> str:

@@ -18,8 +18,13 @@ from ..forms import (
     name_field,
 )
 from ..i18n import LOCALES, RESIDENT_LOCALES, country_choices
-from .models import Affiliation, ConsentPurpose
+from .models import EVERYDAY_AFFILIATIONS, PARTNER_AFFILIATIONS, Affiliation, ConsentPurpose
 from .passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, check_password_rules
+
+AFFILIATION_GROUPS = [
+    (_l("Living in Seoul"), EVERYDAY_AFFILIATIONS),
+    (_l("The city's partner groups"), PARTNER_AFFILIATIONS),
+]
 
 
 def new_password_field(label):
@@ -68,7 +73,8 @@ class ProfileFields(PortalForm):
         blank=_l("Choose a district"),
     )
     claimed_affiliation = EnumSelectField(
-        _l("Your affiliation (optional)"), enum=Affiliation, blank=_l("I prefer not to say")
+        _l("Your affiliation (optional)"), enum=Affiliation, blank=_l("I prefer not to say"),
+        groups=AFFILIATION_GROUPS,
     )
 
     def __init__(self, *args, staff: bool = False, **kwargs):

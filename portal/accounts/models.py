@@ -20,7 +20,11 @@ class Role(LabelledEnum):
 
 
 class Affiliation(LabelledEnum):
-    """What a person is to the city; residents may claim one, staff confirm it on the contact."""
+    """What a person is to the city; residents may claim one, staff confirm it on the contact.
+
+    The first ones are the city's partner groups (DESIGN.md's tiers); the last ones are what
+    most residents are.
+    """
 
     diplomat = _l("Foreign diplomat")
     foreign_mayor = _l("Mayor of a foreign city")
@@ -36,7 +40,22 @@ class Affiliation(LabelledEnum):
     former_intern = _l("Former Seoul City Hall intern")
     vocational_trainee = _l("Foreign vocational trainee")
     multicultural_family = _l("Member of a multicultural family")
+    worker = _l("Employee or worker")
+    married_immigrant = _l("Married immigrant")
+    business_owner = _l("Business owner or self-employed")
     other = _l("Other")
+
+
+# What most residents are, offered first when they describe themselves.
+EVERYDAY_AFFILIATIONS = (
+    Affiliation.worker,
+    Affiliation.foreign_student,
+    Affiliation.married_immigrant,
+    Affiliation.multicultural_family,
+    Affiliation.business_owner,
+    Affiliation.other,
+)
+PARTNER_AFFILIATIONS = tuple(a for a in Affiliation if a not in EVERYDAY_AFFILIATIONS)
 
 
 class ConsentPurpose(LabelledEnum):

@@ -39,6 +39,12 @@ CONTACTS = [
      Affiliation.multicultural_family),
     ("Ahmed Hassan", "ahmed.hassan@example.eg", "en", "EG", None, None, Tier.unclassified,
      Affiliation.other),
+    ("Bùi Văn Tú", "tu.bui@example.vn", "vi", "VN", "Hanil Precision", "Machine operator",
+     Tier.unclassified, Affiliation.worker),
+    ("Rosa Dela Cruz", "rosa.delacruz@example.ph", "en", "PH", None, None, Tier.unclassified,
+     Affiliation.married_immigrant),
+    ("Dilnoza Karimova", "dilnoza@example.uz", "en", "UZ", "Samarkand Kitchen", "Owner",
+     Tier.unclassified, Affiliation.business_owner),
     # Contacts whose address a demo resident registered with: linked to the account.
     ("Oliver Schmidt", "oliver.schmidt@example.de", "en", "DE", "Embassy of Germany",
      "First Secretary", Tier.global_leaders, Affiliation.diplomat),

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SearchField
 from wtforms.validators import Length, Optional
 
+from ..accounts.forms import AFFILIATION_GROUPS
 from ..accounts.models import Affiliation
 from ..forms import TOO_LONG, EnumSelectField, PortalForm
 from .models import Tier
@@ -11,7 +12,8 @@ from .models import Tier
 
 class ClassifyForm(PortalForm):
     tier = EnumSelectField(_l("Tier"), enum=Tier)
-    affiliation = EnumSelectField(_l("Affiliation"), enum=Affiliation, blank=_l("None"))
+    affiliation = EnumSelectField(_l("Affiliation"), enum=Affiliation, blank=_l("None"),
+                                  groups=AFFILIATION_GROUPS)
 
 
 class DirectorySearchForm(PortalForm):

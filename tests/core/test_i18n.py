@@ -140,3 +140,25 @@ def test_the_switcher_on_a_refused_form_leads_to_the_same_form(client):
     links = {lang: href for href, lang in pairs}
     assert links["ja"] == "/ja/register"
     assert links["en"] == "/en/register"
+
+
+@pytest.mark.parametrize(("lang", "before", "after"), [
+    ("vi", "Áo", "Bỉ"),  # Áo (Austria) with the A's, not after Z
+    ("vi", "Đan Mạch", "Ecuador"),  # Đ after D, before E
+    ("zh", "阿根廷", "巴西"),  # by pinyin: a(gen ting) before ba(xi)
+    ("zh", "巴西", "中国"),
+    ("ja", "アメリカ合衆国", "中国"),  # 中国 read ちゅうごく: after ア
+    ("ja", "中国", "ドイツ"),  # ちゅ before ど
+    ("ko", "가나", "나이지리아"),
+])
+def test_countries_sort_as_readers_of_each_language_expect(client, lang, before, after):
+    html = client.get(f"/{lang}/register").get_data(as_text=True)
+    everything = html.split("<optgroup", 2)[2]  # the full list, after the common ones
+    assert everything.index(f">{before}<") < everything.index(f">{after}<")
+
+
+def test_the_commonest_nationalities_come_first(client, app):
+    html = client.get("/vi/register").get_data(as_text=True)
+    first_group = html.split("<optgroup", 2)[1]
+    codes = re.findall(r'<option value="(\w\w)">', first_group)
+    assert codes == list(app.config["COMMON_NATIONALITIES"])
