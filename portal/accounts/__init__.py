@@ -50,6 +50,9 @@ def init_app(app: Flask) -> None:
     add_menu_entry(app, "home", MenuEntry(label=_l("I already have an account"),
                                           endpoint="accounts.login", order=20,
                                           visible=ANONYMOUS))
+    add_menu_entry(app, "home", MenuEntry(label=_l("Go to my account"),
+                                          endpoint="accounts.account", order=10,
+                                          visible=SIGNED_IN))
     add_panel(app, Panel(template="accounts/dashboard_panel.html", context=_panel_context,
                          order=10))
     add_seeder(app, "accounts", seed)

@@ -1,11 +1,13 @@
 """The person's own data: profile, consents, email address, export and deletion."""
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +16,7 @@ from ..columns import utcnow
 from ..districts import District
 from ..errors import ValidationError
 from ..extensions import db
+from ..i18n import LOCALES, country_name
 from ..mail.service import external_url, forget_recipient, queue_mail
 from . import signals
 from .models import CONSENT_VERSION, Affiliation, Consent, ConsentPurpose, User
@@ -81,6 +84,46 @@ def export_data(user: User) -> dict[str, Any]:
     }
     signals.data_export.send(user, data=data)
     return data
+
+
+@dataclass
+class DataSection:
+    """A part of "your data" as a person reads it: a title and labelled values."""
+
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+def when(value: datetime | None) -> str:
+    """A time as the reader reads it: their language, Seoul's clock; a dash when unset."""
+    return format_datetime(value, "medium") if value else "—"
+
+
+def readable_data(user: User) -> list[DataSection]:
+    """What the portal holds about a person, labelled and written in the page's language."""
+    account = DataSection(_("Your account"), [
+        (_("Name"), user.name),
+        (_("Email address"), user.email),
+        (_("Nationality"), country_name(user.nationality) or "—"),
+        (_("District of residence"), str(user.district.label) if user.district else "—"),
+        (_("Preferred language"), LOCALES.get(user.locale, user.locale)),
+        (_("Your affiliation (optional)"),
+         str(user.claimed_affiliation.label) if user.claimed_affiliation else "—"),
+        (_("Role"), str(user.role.label)),
+        (_("Member since"), when(user.created_at)),
+        (_("Email confirmed"), when(user.confirmed_at)),
+        (_("Password last changed"), when(user.password_changed_at)),
+    ])
+    consents = DataSection(_("What you agreed to"), [
+        (str(c.purpose.label),
+         _("Given on %(date)s", date=when(c.granted_at)) if c.withdrawn_at is None
+         else _("Given on %(date)s, withdrawn on %(withdrawn)s", date=when(c.granted_at),
+                withdrawn=when(c.withdrawn_at)))
+        for c in user.consents
+    ])
+    sections = [account, consents]
+    signals.data_view.send(user, sections=sections)
+    return sections
 
 
 def delete_account(user: User, *, password: str) -> None:

@@ -16,3 +16,6 @@ email_confirmed = _signals.signal("email-confirmed")
 password_changed = _signals.signal("password-changed")
 #: sent with ``user`` and ``old_email`` after the account moved to a new address.
 email_changed = _signals.signal("email-changed")
+#: sent with ``user`` and ``sections`` (a list of DataSection to add to) to show a person, in
+#: their language, what the portal holds about them.
+data_view = _signals.signal("data-view")

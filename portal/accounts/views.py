@@ -378,6 +378,13 @@ def confirm_email_change(token: str):
     )
 
 
+@bp.route("/account/data")
+@login_required
+def my_data():
+    """Show everything the portal holds about the signed-in person, readably."""
+    return render_template("accounts/data.html", sections=privacy.readable_data(current_user))
+
+
 @bp.route("/account/export")
 @login_required
 def export():

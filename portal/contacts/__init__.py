@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     signals.user_registered.connect(service.link_contact_on_registration)
     signals.account_deleting.connect(service.unlink_contact_on_deletion)
     signals.data_export.connect(service.export_contact)
+    signals.data_view.connect(service.show_contact)
     add_menu_entry(app, "staff", MenuEntry(label=_l("Accounts"), endpoint="contacts_staff.users",
                                            order=10))
     add_menu_entry(app, "staff", MenuEntry(label=_l("Contact directory"),

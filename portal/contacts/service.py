@@ -4,13 +4,16 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from ..accounts.models import Affiliation, User
+from ..accounts.privacy import DataSection
 from ..accounts.service import find_user_by_email
 from ..addresses import normalise_email
 from ..audit import audit
 from ..districts import District
 from ..extensions import db
+from ..i18n import country_name
 from ..search import contains
 from .models import Contact, Tier
 
@@ -78,7 +81,7 @@ def add_contact(
     return contact
 
 
-def link_contact_on_registration(user: User, **_: Any) -> None:
+def link_contact_on_registration(user: User, **extra: Any) -> None:
     """Registering with a contact's email links the account to that contact."""
     contact = db.session.scalar(
         sa.select(Contact).where(Contact.email == user.email, Contact.user_id.is_(None))
@@ -87,14 +90,14 @@ def link_contact_on_registration(user: User, **_: Any) -> None:
         contact.user_id = user.id
 
 
-def unlink_contact_on_deletion(user: User, **_: Any) -> None:
+def unlink_contact_on_deletion(user: User, **extra: Any) -> None:
     """A deleted account leaves the contact record (the city's relationship) without a login."""
     contact = contact_for_user(user)
     if contact is not None:
         contact.user_id = None
 
 
-def export_contact(user: User, *, data: dict[str, Any], **_: Any) -> None:
+def export_contact(user: User, *, data: dict[str, Any], **extra: Any) -> None:
     """Add the person's contact record to their data export."""
     contact = contact_for_user(user)
     if contact is None:
@@ -109,6 +112,23 @@ def export_contact(user: User, *, data: dict[str, Any], **_: Any) -> None:
         "nationality": contact.nationality,
         "district": contact.district.name if contact.district else None,
     }
+
+
+def show_contact(user: User, *, sections: list, **extra: Any) -> None:
+    """Show the person their record in the city's contact directory."""
+    contact = contact_for_user(user)
+    if contact is None:
+        return
+    sections.append(DataSection(_("Your record in the city's contact directory"), [
+        (_("Name"), contact.name),
+        (_("Email address"), contact.email or "—"),
+        (_("Organisation"), contact.organisation or "—"),
+        (_("Title"), contact.title or "—"),
+        (_("Tier"), str(contact.tier.label)),
+        (_("Affiliation"), str(contact.affiliation.label) if contact.affiliation else "—"),
+        (_("Nationality"), country_name(contact.nationality) or "—"),
+        (_("District"), str(contact.district.label) if contact.district else "—"),
+    ]))
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:

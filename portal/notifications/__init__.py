@@ -55,7 +55,11 @@ def init_app(app: Flask) -> None:
     signals.email_changed.connect(service.tell_email_changed)
     signals.account_deleting.connect(service.forget_user)
     signals.data_export.connect(service.export_notifications)
+    signals.data_view.connect(service.show_notifications)
     add_menu_entry(app, "main", MenuEntry(template="notifications/menu_item.html", order=70,
+                                          visible=SIGNED_IN))
+    add_menu_entry(app, "home", MenuEntry(label=_l("Read my notifications"),
+                                          endpoint="notifications.index", order=20,
                                           visible=SIGNED_IN))
     app.jinja_env.globals.update(
         notification_text=service.notification_text,

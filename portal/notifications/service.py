@@ -6,15 +6,17 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from ..accounts.models import User
+from ..accounts.privacy import DataSection, when
 from ..accounts.service import users_by_id
 from ..columns import utcnow
 from ..extensions import db
 from ..mail.service import external_url, queue_mail
-from .kinds import Link, NotificationKind, get_kind
+from .kinds import Link, NotificationKind, choosable_kinds, get_kind
 from .models import Delivery, Notification, NotificationPreference
 
 
@@ -222,7 +224,7 @@ def prune_notifications(*, older_than: timedelta) -> int:
     return result.rowcount
 
 
-def forget_user(user: User, **_: Any) -> None:
+def forget_user(user: User, **extra: Any) -> None:
     """An account being erased takes its notifications and choices with it."""
     db.session.execute(sa.delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(
@@ -230,7 +232,7 @@ def forget_user(user: User, **_: Any) -> None:
     )
 
 
-def export_notifications(user: User, *, data: dict[str, Any], **_: Any) -> None:
+def export_notifications(user: User, *, data: dict[str, Any], **extra: Any) -> None:
     """Add the person's notifications and choices to their data export."""
     data["notifications"] = [
         {
@@ -249,16 +251,29 @@ def export_notifications(user: User, *, data: dict[str, Any], **_: Any) -> None:
     }
 
 
-def welcome(user: User, **_: Any) -> None:
+def show_notifications(user: User, *, sections: list, **extra: Any) -> None:
+    """Show the person their notifications and choices (the download holds them all)."""
+    latest = db.session.scalars(notifications_of(user).limit(50)).all()
+    sections.append(DataSection(_("Your notifications"), [
+        (when(n.created_at), notification_text(n)) for n in latest
+    ]))
+    kinds = choosable_kinds()
+    chosen = preferences_of(user, kinds)
+    sections.append(DataSection(_("How we tell you"), [
+        (str(kind.label), str(chosen[kind.name].label)) for kind in kinds
+    ]))
+
+
+def welcome(user: User, **extra: Any) -> None:
     """Greet a person whose address was just confirmed."""
     notify(user, "account.welcome")
 
 
-def tell_password_changed(user: User, **_: Any) -> None:
+def tell_password_changed(user: User, **extra: Any) -> None:
     """Keep a record of a password change in the person's notifications."""
     notify(user, "account.password_changed")
 
 
-def tell_email_changed(user: User, **_: Any) -> None:
+def tell_email_changed(user: User, **extra: Any) -> None:
     """Keep a record of an address change in the person's notifications."""
     notify(user, "account.email_changed", params={"email": user.email})

@@ -280,3 +280,20 @@ def test_prune_sessions_deletes_only_ended_ones(app, client, resident):
     result = CliRunner().invoke(app.cli, ["users", "prune-sessions", "--days", "7"])
     assert "deleted 1 ended session(s)" in result.output
     assert db.session.scalars(sa.select(AuthSession.id)).all() == [live.id]
+
+
+def test_the_data_page_reads_in_the_persons_language(client, login, create_user, create_contact):
+    from portal.districts import District
+
+    user = create_user(locale="vi", nationality="JP", district=District.mapo)
+    create_contact(user=user, tier=Tier.next_generation, organisation="Yonsei")
+    login(user)
+    html = client.get("/vi/account/data").get_data(as_text=True)
+    app = client.application
+    for text in ("Your account", "What you agreed to", "Tier", "Next Generation Leaders"):
+        assert translated(app, "vi", text) in html, text
+    assert "Nhật Bản" in html  # Japan, in Vietnamese
+    assert translated(app, "vi", "Mapo-gu") in html
+    assert "Yonsei" in html
+    assert 'href="/vi/account/export"' in html
+    assert "next_generation" not in html and "mapo<" not in html  # labels, not codes

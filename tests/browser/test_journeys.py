@@ -188,9 +188,10 @@ def test_bad_registration_shows_errors_by_the_fields_and_keeps_the_input(
     submit_button(page).click()
 
     expect_page(page, live_server, lang, f"/{lang}/register", "Create an account")
-    expect(page.locator("main .form-errors[role=alert]")).to_have_text(
-        live_server.gettext(lang, "Please correct the fields marked below.")
-    )
+    summary = page.locator("main .error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("h2")).to_have_text(live_server.gettext(lang, "There is a problem"))
+    expect(summary.locator("li")).to_have_count(2)
     expected_errors = {
         "password_again": "The two passwords do not match.",
         "consent_account": "You must agree to this for us to create your account.",
@@ -213,7 +214,8 @@ def test_bad_registration_shows_errors_by_the_fields_and_keeps_the_input(
     expect(page.locator("#locale")).to_have_value(lang)
     expect(page.locator("#district")).to_have_value("mapo")
     expect(page.locator("#claimed_affiliation")).to_have_value("foreign_journalist")
-    expect(page.locator("#password")).to_have_value("")
+    # The password passed its checks and stays; its mistyped repeat is cleared.
+    expect(page.locator("#password")).to_have_value(PASSWORD)
     expect(page.locator("#password_again")).to_have_value("")
     expect(page.locator("#consent_account")).not_to_be_checked()
     axe_check(page)
