@@ -1,5 +1,6 @@
 """Locale selection, the ``/<lang>/`` URL prefix and country names in each language."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -9,6 +10,7 @@ import pycountry
 import pykakasi
 from babel import Locale
 from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -158,6 +160,22 @@ def country_name(code: str | None) -> str:
 COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
 
 
+# CLDR abbreviates Korean day periods as "AM/PM"; Korean writes 오전/오후 (the wide form).
+_KOREAN_DAY_PERIOD = re.compile(r"(?<![a'])a(?!a)")
+
+
+def format_datetime(value, format: str = "medium") -> str:  # noqa: A002 - Babel's name
+    """A time in the reader's language and Seoul's clock; Korean says 오전/오후, not AM/PM."""
+    if format in ("short", "medium", "long", "full") and current_lang() == "ko":
+        locale = Locale.parse("ko")
+        time_pattern = _KOREAN_DAY_PERIOD.sub("aaaa", locale.time_formats[format].pattern)
+        pattern = (locale.datetime_formats[format]
+                   .replace("{1}", locale.date_formats[format].pattern)
+                   .replace("{0}", time_pattern))
+        return babel_format_datetime(value, pattern)
+    return babel_format_datetime(value, format)
+
+
 def _translations():
     """This request's translations: the ones Flask-Babel cached on it, else a lookup.
 
@@ -211,6 +229,7 @@ def init_app(app: Flask) -> None:
             )
         return response
 
+    app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.globals.update(
         LOCALES=LOCALES,
         html_lang=html_lang,

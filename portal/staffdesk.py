@@ -13,11 +13,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from .audit import audit_now
+from .audit import audit_now, register_action
+from .audit_sentences import sentence
 from .extensions import login_manager
 from .i18n import current_lang
 from .security import security_event
@@ -183,6 +185,11 @@ def dashboard():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    register_action(app, sentence(
+        "staff.access_refused", _l("Staff page refused"),
+        lambda actor, name: gettext("%(actor)s tried to open a staff page and was refused.",
+                                    actor=actor),
+    ))
     app.jinja_env.globals["menu_links"] = menu_links
     add_menu_entry(app, "main", MenuEntry(
         label=_l("Staff desk"), endpoint="staff.dashboard", order=20, visible=STAFF,

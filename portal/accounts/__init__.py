@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..demo import add_seeder
 from ..extensions import login_manager
 from ..i18n import current_lang
-from ..staffdesk import ANONYMOUS, SIGNED_IN, MenuEntry, Panel, add_menu_entry, add_panel
+from ..staffdesk import ANONYMOUS, SIGNED_IN, MenuEntry, add_menu_entry
 
 bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>")
 
@@ -18,14 +18,8 @@ def _unauthorized():
     return redirect(url_for("accounts.login", lang=current_lang(), next=target))
 
 
-def _panel_context() -> dict:
-    from .service import resident_counts
-
-    return {"counts": resident_counts()}
-
-
 def init_app(app: Flask) -> None:
-    from . import sessions, views  # noqa: F401  (sessions registers the user loader)
+    from . import audit_actions, sessions, views  # noqa: F401  (sessions: the user loader)
     from .cli import users_cli
     from .demo import seed
 
@@ -53,6 +47,5 @@ def init_app(app: Flask) -> None:
     add_menu_entry(app, "home", MenuEntry(label=_l("Go to my account"),
                                           endpoint="accounts.account", order=10,
                                           visible=SIGNED_IN))
-    add_panel(app, Panel(template="accounts/dashboard_panel.html", context=_panel_context,
-                         order=10))
     add_seeder(app, "accounts", seed)
+    audit_actions.register(app)

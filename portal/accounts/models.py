@@ -11,6 +11,7 @@ from ..columns import UTCDateTime, enum_column, utcnow
 from ..districts import District
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..search import fold
 
 
 class Role(LabelledEnum):
@@ -95,6 +96,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Name and address folded for search (no accents, no case), kept in step on every write.
+    search_text: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
     consents: Mapped[list["Consent"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Consent.id"
@@ -124,6 +127,12 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.name}>"
+
+
+@sa.event.listens_for(User, "before_insert")
+@sa.event.listens_for(User, "before_update")
+def _fold_for_search(mapper, connection, user: User) -> None:
+    user.search_text = fold(f"{user.name} {user.email}")[:500]
 
 
 class Consent(db.Model):

@@ -7,7 +7,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,7 +15,7 @@ from ..columns import utcnow
 from ..districts import District
 from ..errors import ValidationError
 from ..extensions import db
-from ..i18n import LOCALES, country_name
+from ..i18n import LOCALES, country_name, format_datetime
 from ..mail.service import external_url, forget_recipient, queue_mail
 from . import signals
 from .models import CONSENT_VERSION, Affiliation, Consent, ConsentPurpose, User

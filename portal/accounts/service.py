@@ -41,9 +41,10 @@ def users_by_id(ids: Iterable[int]) -> dict[int, User]:
     return {user.id: user for user in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
 
 
-def user_list(*, q: str | None = None, only: sa.Select | None = None,
-              excluding: sa.Select | None = None) -> sa.Select:
-    """Live accounts, newest first, whose name or address contains ``q``.
+def user_list(*, q: str | None = None, unconfirmed: bool = False,
+              only: sa.Select | None = None, excluding: sa.Select | None = None) -> sa.Select:
+    """Live accounts, newest first, whose name or address contains ``q`` (only those whose
+    address is not confirmed yet, when ``unconfirmed``).
 
     ``only`` and ``excluding`` are selects of user ids through which a higher domain narrows
     the list by what it knows (contacts by tier, say) without reading this domain's tables.
@@ -54,7 +55,9 @@ def user_list(*, q: str | None = None, only: sa.Select | None = None,
         .order_by(User.created_at.desc(), User.id.desc())
     )
     if q:
-        stmt = stmt.where(contains(q, User.name, User.email))
+        stmt = stmt.where(contains(q, User.search_text))
+    if unconfirmed:
+        stmt = stmt.where(User.confirmed_at.is_(None))
     if only is not None:
         stmt = stmt.where(User.id.in_(only))
     if excluding is not None:

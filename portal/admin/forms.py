@@ -1,12 +1,13 @@
 """Administration forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField
+from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
 from ..accounts.forms import new_password_field
-from ..forms import PortalForm, email_field, name_field
+from ..audit import known_actions, known_object_types
+from ..forms import ChoiceSelectField, PortalForm, as_choices, email_field, name_field
 from ..routing import MAX_ID
 
 
@@ -16,13 +17,23 @@ class AuditFilterForm(PortalForm):
     class Meta:
         csrf = False
 
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=64)])
-    object_type = StringField(_l("Object type"), validators=[Optional(), Length(max=32)])
+    action = ChoiceSelectField(_l("What happened"), validators=[Optional()])
+    object_type = ChoiceSelectField(_l("Concerning"), validators=[Optional()])
     object_id = IntegerField(
         _l("Object number"),
         validators=[Optional(), NumberRange(min=1, max=MAX_ID)],
         widget=NumberInput(min=1),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = as_choices(
+            [("", _l("Everything"))]
+            + sorted(((a.name, a.label) for a in known_actions()), key=lambda c: str(c[1]))
+        )
+        self.object_type.choices = as_choices(
+            [("", _l("Anything"))] + [(t.name, t.label) for t in known_object_types()]
+        )
 
     def filters(self) -> dict:
         """The filters to apply: those whose value is valid (a bad one is shown and ignored)."""

@@ -4,8 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.service import create_staff, staff_accounts, users_by_id
-from ..audit import audit_entries
+from ..accounts.service import create_staff, staff_accounts
+from ..audit import audit_entries, describe
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import apply_error
@@ -43,6 +43,7 @@ def staff_accounts_page():
 def audit_log():
     """Read the audit log, newest first."""
     form = AuditFilterForm(request.args)
-    page = paginate(audit_entries(**form.filters()))
-    actors = users_by_id(entry.actor_id for entry in page.items if entry.actor_id)
-    return render_template("admin/audit.html", page=page, actors=actors, form=form)
+    filters = form.filters()
+    page = paginate(audit_entries(**filters))
+    return render_template("admin/audit.html", page=page, lines=describe(page.items),
+                           form=form, filtered=any(filters.values()))

@@ -11,14 +11,15 @@ staff_bp = staff_blueprint("contacts", __name__)
 
 
 def _panel_context() -> dict:
+    from ..accounts.service import resident_counts
     from .service import tier_counts
 
     tiers = tier_counts()
-    return {"tiers": tiers, "total": sum(tiers.values())}
+    return {"counts": resident_counts(), "tiers": tiers, "total": sum(tiers.values())}
 
 
 def init_app(app: Flask) -> None:
-    from . import service, staff  # noqa: F401  (staff adds the routes)
+    from . import audit_actions, service, staff  # noqa: F401  (staff adds the routes)
     from .demo import seed
 
     app.register_blueprint(staff_bp)
@@ -33,3 +34,4 @@ def init_app(app: Flask) -> None:
     add_panel(app, Panel(template="contacts/dashboard_panel.html", context=_panel_context,
                          order=20))
     add_seeder(app, "contacts", seed)
+    audit_actions.register(app)

@@ -6,7 +6,7 @@ from wtforms.validators import Length, Optional
 
 from ..accounts.forms import AFFILIATION_GROUPS
 from ..accounts.models import Affiliation
-from ..forms import TOO_LONG, EnumSelectField, PortalForm
+from ..forms import TOO_LONG, ChoiceSelectField, EnumSelectField, PortalForm, as_choices
 from .models import Tier
 
 
@@ -34,3 +34,16 @@ class DirectorySearchForm(PortalForm):
         return {
             name: self[name].data if not self[name].errors else None for name in ("q", "tier")
         }
+
+
+class AccountSearchForm(DirectorySearchForm):
+    """The filter above the list of accounts: also by whether the address is confirmed."""
+
+    state = ChoiceSelectField(_l("Email address"), validators=[Optional()], choices=as_choices([
+        ("", _l("All accounts")), ("unconfirmed", _l("Email not confirmed yet")),
+    ]))
+
+    def filters(self) -> dict:
+        filters = super().filters()
+        filters["unconfirmed"] = self.state.data == "unconfirmed" and not self.state.errors
+        return filters

@@ -11,6 +11,7 @@ from ..columns import UTCDateTime, enum_column, utcnow
 from ..districts import District
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..search import fold
 
 
 class Tier(LabelledEnum):
@@ -42,6 +43,16 @@ class Contact(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Name, address and organisation folded for search, kept in step on every write.
+    search_text: Mapped[str] = mapped_column(sa.String(700), default="", server_default="")
 
     # The backref gives ``user.contact`` without the accounts domain importing this one.
     user: Mapped[User | None] = relationship(backref=backref("contact", uselist=False))
+
+
+@sa.event.listens_for(Contact, "before_insert")
+@sa.event.listens_for(Contact, "before_update")
+def _fold_for_search(mapper, connection, contact: Contact) -> None:
+    contact.search_text = fold(
+        " ".join(part for part in (contact.name, contact.email, contact.organisation) if part)
+    )[:700]

@@ -33,6 +33,15 @@ def contacts_for_users(user_ids: Iterable[int]) -> dict[int, Contact]:
     }
 
 
+def contact_names(ids: set[int]) -> dict[int, str]:
+    """Contacts' names by id, in one query."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(Contact.id, Contact.name).where(Contact.id.in_(ids))
+    ).all())
+
+
 def classified_user_ids(tier: Tier) -> sa.Select:
     """The ids of accounts whose contact has ``tier`` (not unclassified)."""
     return sa.select(Contact.user_id).where(Contact.tier == tier, Contact.user_id.is_not(None))
@@ -47,7 +56,7 @@ def directory(*, q: str | None = None, tier: Tier | None = None) -> sa.Select:
     """The contact directory by name, narrowed by a search text and a tier."""
     stmt = sa.select(Contact).order_by(Contact.name, Contact.id)
     if q:
-        stmt = stmt.where(contains(q, Contact.name, Contact.email))
+        stmt = stmt.where(contains(q, Contact.search_text))
     if tier is not None:
         stmt = stmt.where(Contact.tier == tier)
     return stmt
@@ -138,6 +147,31 @@ def _snapshot(contact: Contact) -> dict[str, Any]:
     }
 
 
+def get_contact_or_404(contact_id: int) -> Contact:
+    """The contact with this id, or a 404."""
+    return db.get_or_404(Contact, contact_id)
+
+
+def classify_contact(
+    contact: Contact, *, tier: Tier, affiliation: Affiliation | None, by: User
+) -> Contact:
+    """Set a contact's tier and affiliation, audited with the values before and after."""
+    before = _snapshot(contact)
+    contact.tier = tier
+    contact.affiliation = affiliation
+    after = _snapshot(contact)
+    if before != after:
+        audit(
+            "contact.classify",
+            actor=by,
+            obj_type="contact",
+            obj_id=contact.id,
+            before={**before, "user_id": contact.user_id},
+            after={**after, "user_id": contact.user_id},
+        )
+    return contact
+
+
 def classify_user(
     user: User, *, tier: Tier, affiliation: Affiliation | None, by: User
 ) -> Contact:
@@ -160,17 +194,4 @@ def classify_user(
             db.session.add(contact)
         contact.user_id = user.id
         db.session.flush()
-    before = _snapshot(contact)
-    contact.tier = tier
-    contact.affiliation = affiliation
-    after = _snapshot(contact)
-    if before != after:
-        audit(
-            "contact.classify",
-            actor=by,
-            obj_type="contact",
-            obj_id=contact.id,
-            before={**before, "user_id": user.id},
-            after={**after, "user_id": user.id},
-        )
-    return contact
+    return classify_contact(contact, tier=tier, affiliation=affiliation, by=by)

@@ -5,21 +5,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.service import get_user_or_404, user_list
+from ..audit import history_of
 from ..extensions import db
 from ..paging import paginate
 from . import service, staff_bp
-from .forms import ClassifyForm, DirectorySearchForm
+from .forms import AccountSearchForm, ClassifyForm, DirectorySearchForm
 from .models import Tier
 
 
 @staff_bp.route("/users")
 def users():
     """List accounts, newest first, filtered by name, email or tier."""
-    form = DirectorySearchForm(request.args)
+    form = AccountSearchForm(request.args)
     filters = form.filters()
     tier = filters["tier"]
     stmt = user_list(
         q=filters["q"],
+        unconfirmed=filters["unconfirmed"],
         only=service.classified_user_ids(tier)
         if tier not in (None, Tier.unclassified) else None,
         excluding=service.classified_user_ids_except(Tier.unclassified)
@@ -55,7 +57,28 @@ def user_detail(user_id: int):
         db.session.commit()
         flash(_("The classification of %(name)s has been saved.", name=user.name), "success")
         return redirect(url_for("contacts_staff.user_detail", user_id=user.id))
-    return render_template("contacts/user_detail.html", user=user, contact=contact, form=form)
+    objects = [("user", user.id)] + ([("contact", contact.id)] if contact else [])
+    return render_template("contacts/user_detail.html", user=user, contact=contact, form=form,
+                           history=history_of(*objects))
+
+
+@staff_bp.route("/contacts/<int:contact_id>", methods=["GET", "POST"])
+def contact_detail(contact_id: int):
+    """Show one contact, with or without an account, and let staff classify them."""
+    contact = service.get_contact_or_404(contact_id)
+    data = None
+    if request.method == "GET":
+        data = {"tier": contact.tier, "affiliation": contact.affiliation}
+    form = ClassifyForm(data=data)
+    if form.validate_on_submit():
+        service.classify_contact(
+            contact, tier=form.tier.data, affiliation=form.affiliation.data, by=current_user
+        )
+        db.session.commit()
+        flash(_("The classification of %(name)s has been saved.", name=contact.name), "success")
+        return redirect(url_for("contacts_staff.contact_detail", contact_id=contact.id))
+    return render_template("contacts/contact_detail.html", contact=contact, form=form,
+                           history=history_of(("contact", contact.id)))
 
 
 @staff_bp.route("/contacts")

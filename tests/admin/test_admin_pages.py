@@ -7,6 +7,7 @@ from portal.accounts.models import Role, User
 from portal.audit import AuditLog, audit
 from portal.extensions import db
 from tests.support.http import submit
+from tests.support.i18n import translated
 
 ADMIN_URLS = ["/en/staff/admin/staff", "/en/staff/admin/audit", "/ko/staff/admin/audit"]
 
@@ -47,8 +48,28 @@ def test_creating_staff_with_a_taken_address_shows_the_error(client, login, admi
     assert 'id="email-error"' in response.get_data(as_text=True)
 
 
-def test_the_audit_log_filters_by_action_and_object(client, login, admin_user, resident,
-                                                     create_user):
+def test_the_audit_log_reads_as_sentences_with_names(client, login, admin_user, staff_user,
+                                                      create_user, create_contact):
+    from portal.contacts.models import Tier
+    from portal.contacts.service import classify_contact
+
+    hoa = create_contact(name="Nguyễn Thị Hoa")
+    classify_contact(hoa, tier=Tier.next_generation, affiliation=None, by=staff_user)
+    db.session.commit()
+    login(admin_user)
+    html = client.get("/ko/staff/admin/audit").get_data(as_text=True)
+    # 박지훈: Nguyễn Thị Hoa 미분류 → 차세대 리더, in the reader's language, with names.
+    expected = translated(client.application, "ko", "%(actor)s: %(name)s %(before)s → %(after)s",
+                          actor=staff_user.name, name="Nguyễn Thị Hoa",
+                          before=translated(client.application, "ko", "Unclassified"),
+                          after=translated(client.application, "ko",
+                                           "Next Generation Leaders"))
+    assert expected in html
+    assert "contact.classify" not in html.split('<ol class="history">', 1)[1]  # no codes
+    assert "{" not in html.split('<ol class="history">', 1)[1].split("</ol>", 1)[0]  # no JSON
+
+
+def test_the_audit_log_filters_are_choices(client, login, admin_user, resident, create_user):
     other = create_user()
     audit("contact.classify", actor=admin_user, obj_type="contact", obj_id=resident.id)
     audit("contact.classify", actor=admin_user, obj_type="contact", obj_id=other.id)
@@ -58,14 +79,18 @@ def test_the_audit_log_filters_by_action_and_object(client, login, admin_user, r
 
     def rows(query):
         html = client.get(f"/en/staff/admin/audit?{query}").get_data(as_text=True)
-        return html.count("<code>contact.classify</code>"), html.count(
-            "<code>user.create_staff</code>"
-        )
+        return html.count('<li>\n    <time datetime=')
 
-    assert rows("") == (2, 1)
-    assert rows("action=contact.classify") == (2, 0)
-    assert rows(f"object_type=contact&object_id={other.id}") == (1, 0)
-    assert rows("object_id=not-a-number") == (2, 1)  # a bad filter is ignored, not a 500
+    page = client.get("/en/staff/admin/audit").get_data(as_text=True)
+    assert '<select id="action" name="action">' in page
+    assert '<option value="contact.classify">Classification changed</option>' in page
+    assert rows("") == 4  # and the administrator's own sign-in
+    assert rows("action=contact.classify") == 2
+    assert rows(f"object_type=contact&object_id={other.id}") == 1
+    assert rows("object_type=user") == 2
+    assert rows("object_id=not-a-number") == 4  # a bad filter is shown and ignored
+    empty = client.get("/en/staff/admin/audit?action=signin.failed").get_data(as_text=True)
+    assert "No entries match these filters." in empty
 
 
 @pytest.mark.parametrize("url", ADMIN_URLS)

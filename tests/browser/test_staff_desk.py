@@ -34,14 +34,15 @@ def make_people(live_server):
         resident = User(name=f"Hoàng Thu Trang {tag}", email=f"trang-{tag}@example.vn",
                         password_hash=hash_password(PASSWORD), locale="vi", nationality="VN",
                         district=District.mapo, role=Role.resident, confirmed_at=utcnow())
-        db.session.add_all([admin, resident])
+        lone = Contact(name=f"Ahmed Hassan {tag}", email=f"ahmed-{tag}@example.eg")
+        db.session.add_all([admin, resident, lone])
         db.session.commit()
-        return admin.email, resident.id, resident.name
+        return admin.email, resident.id, resident.name, lone.name
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_staff_classify_a_resident_and_read_the_audit_log(new_page, live_server, lang):
-    admin_email, resident_id, resident_name = make_people(live_server)
+    admin_email, resident_id, resident_name, lone_name = make_people(live_server)
     page = new_page(locale="ko-KR")
     page.goto(f"/{lang}/login")
     page.fill("#email", admin_email)
@@ -74,12 +75,26 @@ def test_staff_classify_a_resident_and_read_the_audit_log(new_page, live_server,
         assert contact.tier is Tier.global_elite
         db.session.remove()
 
+    # The history of the person is on their page, as a sentence with names.
+    expect(page.locator("main .history li").first).to_contain_text(resident_name)
     page.goto(f"/{lang}/staff/admin/audit")
-    expect(page.locator("main table tbody tr").first).to_contain_text("contact.classify")
+    expect(page.locator("main .history li").first).to_contain_text(
+        live_server.gettext(lang, "Global Elite")
+    )
     axe_check(page)
     page.goto(f"/{lang}/staff/admin/staff")
     axe_check(page)
     page.goto(f"/{lang}/staff/contacts")
+    axe_check(page)
+    # A contact without an account opens and can be classified too.
+    page.get_by_role("link", name=lone_name).click()
+    expect(page.locator("main h1")).to_be_visible()
+    page.select_option("#tier", "next_generation")
+    page.locator("main form:not([role]) button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("main .history li").first).to_contain_text(
+        live_server.gettext(lang, "Next Generation Leaders")
+    )
     axe_check(page)
     with live_server.app.app_context():
         assert db.session.scalar(

@@ -166,3 +166,70 @@ def test_paging_links_keep_the_filters_and_ignore_tricks(client, login, staff_us
     login(staff_user)
     html = client.get("/ko/staff/users?q=filler&_external=1&lang=en").get_data(as_text=True)
     assert 'href="/ko/staff/users?q=filler&amp;page=2" rel="next"' in html
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("Le Quoc Bao", True),
+    ("lê quốc", True),
+    ("LE QUỐC BẢO", True),
+    ("Bao Le", False),
+])
+def test_search_ignores_accents_and_case(client, login, staff_user, create_contact, query,
+                                         found):
+    create_contact(name="Lê Quốc Bảo", email="bao@example.vn")
+    login(staff_user)
+    html = client.get(f"/en/staff/contacts?q={query}").get_data(as_text=True)
+    assert ("Lê Quốc Bảo" in html) is found
+
+
+@pytest.mark.parametrize("query", ["김서연", "서연", "佐藤", "美咲", "ｓａｔｏ"])
+def test_search_finds_names_in_any_script(client, login, staff_user, create_user, query):
+    create_user(name="김서연")
+    create_user(name="佐藤 美咲 (Sato Misaki)")
+    login(staff_user)
+    html = client.get(f"/en/staff/users?q={query}").get_data(as_text=True)
+    assert "1 account" in html
+
+
+def test_every_contact_opens_and_can_be_classified(client, login, staff_user, create_contact):
+    contact = create_contact(name="Ahmed Hassan")  # no account
+    login(staff_user)
+    listing = client.get("/en/staff/contacts").get_data(as_text=True)
+    assert f'href="/en/staff/contacts/{contact.id}"' in listing
+    response = submit(client, f"/en/staff/contacts/{contact.id}",
+                      {"tier": "global_elite", "affiliation": "opinion_leader"})
+    assert response.status_code == 302
+    db.session.refresh(contact)
+    assert contact.tier is Tier.global_elite
+    page = client.get(f"/en/staff/contacts/{contact.id}").get_data(as_text=True)
+    # The history of the contact is on its page, for every staff member.
+    assert "Unclassified → Global Elite (Opinion leader)" in page
+
+
+def test_staff_see_the_history_of_the_people_they_work_with(client, login, staff_user,
+                                                            resident):
+    classify_user(resident, tier=Tier.global_leaders, affiliation=None, by=staff_user)
+    db.session.commit()
+    login(staff_user)
+    html = client.get(f"/en/staff/users/{resident.id}").get_data(as_text=True)
+    assert f"{staff_user.name}: {resident.name} Unclassified → Global Leaders" in html
+    assert client.get("/en/staff/admin/audit").status_code == 403  # the full log is for admins
+
+
+def test_the_dashboard_cards_link_to_the_lists_they_count(client, login, staff_user,
+                                                          create_user):
+    create_user(confirmed=False, name="Not Yet Confirmed")
+    create_user(name="Already Confirmed")
+    login(staff_user)
+    html = client.get("/en/staff/").get_data(as_text=True)
+    assert 'href="/en/staff/users?state=unconfirmed"' in html
+    assert 'href="/en/staff/contacts?tier=global_elite"' in html
+    unconfirmed = client.get("/en/staff/users?state=unconfirmed").get_data(as_text=True)
+    assert "Not Yet Confirmed" in unconfirmed and "Already Confirmed" not in unconfirmed
+
+
+def test_korean_times_say_am_and_pm_in_korean(client, login, staff_user, resident):
+    login(staff_user)
+    html = client.get(f"/ko/staff/users/{resident.id}").get_data(as_text=True)
+    assert "오전" in html or "오후" in html
+    assert " AM " not in html and " PM " not in html

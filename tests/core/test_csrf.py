@@ -8,7 +8,7 @@ from werkzeug.routing import Rule
 from tests.support.http import PASSWORD, csrf_token
 
 # Values for path arguments, so each rule can be turned into a real address.
-ARGUMENTS = {"lang": "en", "token": "a-token", "user_id": 1, "session_id": 1,
+ARGUMENTS = {"lang": "en", "token": "a-token", "user_id": 1, "session_id": 1, "contact_id": 1,
              "notification_id": 1}
 
 

@@ -41,8 +41,8 @@ def test_the_dashboard_shows_every_registered_panel_and_menu_entry(client, login
                                                                    admin_user):
     login(staff_user)
     html = client.get("/en/staff/").get_data(as_text=True)
-    # One panel per domain that registered one: accounts, contacts, mail.
-    for heading in ("accounts-heading", "contacts-heading", "mail-heading"):
+    # One panel per domain that registered one: the people (contacts) and the mail.
+    for heading in ("people-heading", "mail-heading"):
         assert f'id="{heading}"' in html
     assert 'href="/en/staff/users"' in html and 'href="/en/staff/contacts"' in html
     assert "/en/staff/admin/audit" not in html  # an admin's entry, hidden from staff

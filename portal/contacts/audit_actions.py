@@ -1,0 +1,42 @@
+"""How the audit log reads what happened in the contact directory."""
+
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import Affiliation
+from ..audit import AuditAction, AuditObjectType, register_action, register_object_type
+from ..audit_sentences import sentence
+from .models import Tier
+from .service import contact_names
+
+
+def _classification(values: dict | None) -> str:
+    """"Global Elite" or "Global Elite (Foreign journalist)" from an entry's snapshot."""
+    values = values or {}
+    tier = Tier.__members__.get(values.get("tier") or "")
+    affiliation = Affiliation.__members__.get(values.get("affiliation") or "")
+    tier_text = str(tier.label) if tier else "—"
+    if affiliation is None:
+        return tier_text
+    return _("%(tier)s (%(affiliation)s)", tier=tier_text, affiliation=affiliation.label)
+
+
+def _describe_classify(entry, name) -> str:
+    return _("%(actor)s: %(name)s %(before)s → %(after)s",
+             actor=name("user", entry.actor_id), name=name("contact", entry.object_id),
+             before=_classification(entry.before), after=_classification(entry.after))
+
+
+ACTIONS = (
+    AuditAction("contact.classify", _l("Classification changed"), _describe_classify),
+    sentence("contact.create", _l("Contact added"),
+             lambda actor, name: _("%(actor)s added %(name)s to the contact directory.",
+                                   actor=actor, name=name)),
+)
+
+
+def register(app: Flask) -> None:
+    register_object_type(app, AuditObjectType("contact", _l("Contact"), contact_names))
+    for action in ACTIONS:
+        register_action(app, action)
