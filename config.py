@@ -101,6 +101,7 @@ class Config:
 
     CONFIRM_TOKEN_MAX_AGE = int(os.environ.get("CONFIRM_TOKEN_MAX_AGE", str(3 * 24 * 3600)))
     RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", "3600"))
+    STAFF_INVITATION_MAX_AGE = int(os.environ.get("STAFF_INVITATION_MAX_AGE", str(7 * 86400)))
 
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -4,9 +4,16 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..audit import AuditObjectType, register_action, register_object_type
+from ..audit import AuditAction, AuditObjectType, register_action, register_object_type
 from ..audit_sentences import sentence
+from .models import Role
 from .service import users_by_id
+
+
+def _role_label(name: str | None) -> str:
+    role = Role.__members__.get(name or "")
+    return str(role.label) if role else "—"
+
 
 ACTIONS = (
     sentence("user.create_staff", _l("Staff account created"),
@@ -39,6 +46,20 @@ ACTIONS = (
                                    actor=actor)),
     sentence("sessions.ended_one", _l("Signed out one device"),
              lambda actor, name: _("%(actor)s signed out one of their devices.", actor=actor)),
+    sentence("user.invite_staff", _l("Colleague invited"),
+             lambda actor, name: _("%(actor)s invited %(name)s to the staff desk.",
+                                   actor=actor, name=name)),
+    AuditAction("user.change_role", _l("Role changed"), lambda entry, name: _(
+        "%(actor)s made %(name)s %(role)s.", actor=name("user", entry.actor_id),
+        name=name("user", entry.object_id),
+        role=_role_label((entry.after or {}).get("role")),
+    )),
+    sentence("user.deactivate", _l("Account switched off"),
+             lambda actor, name: _("%(actor)s switched off the account of %(name)s.",
+                                   actor=actor, name=name)),
+    sentence("user.reactivate", _l("Account switched on"),
+             lambda actor, name: _("%(actor)s switched the account of %(name)s on again.",
+                                   actor=actor, name=name)),
     sentence("account.deleted", _l("Account deleted"),
              lambda actor, name: _("An account was deleted at its owner's request.")),
 )

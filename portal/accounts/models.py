@@ -96,6 +96,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A staff account an administrator switched off: it cannot sign in until switched back on.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Name and address folded for search (no accents, no case), kept in step on every write.
     search_text: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
 
@@ -111,7 +113,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.deleted_at is None
+        return self.deleted_at is None and self.deactivated_at is None
 
     @property
     def is_confirmed(self) -> bool:

@@ -24,6 +24,14 @@ def get_user_or_404(user_id: int) -> User:
     return user
 
 
+def get_staff_or_404(user_id: int) -> User:
+    """The staff or admin account with this id (switched off or not), or a 404."""
+    user = get_user_or_404(user_id)
+    if not user.is_staff:
+        abort(404)
+    return user
+
+
 def find_user_by_email(email: str) -> User | None:
     """The account registered with ``email`` (in any form that normalises to it), if any."""
     try:

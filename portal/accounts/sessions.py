@@ -154,6 +154,7 @@ _LIVE_SESSION = (
         AuthSession.revoked_at.is_(None),
         AuthSession.expires_at > sa.bindparam("now"),
         User.deleted_at.is_(None),
+        User.deactivated_at.is_(None),
     )
 )
 

@@ -163,7 +163,8 @@ def authenticate(email: str, password: str) -> User | None:
         raise TooManyAttempts(wait)
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or user.deleted_at is not None:
+    if not ok or user is None or not user.is_active:
+        # A switched-off staff account answers like a wrong password: nothing to learn.
         SIGNIN_THROTTLE.failed(key)
         known = user if user is not None and user.deleted_at is None else None
         record("signin.failed", known, account=account_key(email))

@@ -13,6 +13,7 @@ from .models import User
 CONFIRM_SALT = "confirm-email"
 RESET_SALT = "reset-password"
 EMAIL_CHANGE_SALT = "change-email"
+STAFF_INVITATION_SALT = "staff-invitation"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -37,6 +38,13 @@ def make_reset_token(user: User) -> str:
     # Bound to the password (used once) and to the address it was mailed to (a link in the
     # mailbox of an address the account has since left opens nothing).
     return _serializer(RESET_SALT).dumps(
+        {"u": user.id, "e": user.email, "p": password_fingerprint(user.password_hash)}
+    )
+
+
+def make_staff_invitation_token(user: User) -> str:
+    # Bound to the unusable first password: once the colleague sets theirs, the link is dead.
+    return _serializer(STAFF_INVITATION_SALT).dumps(
         {"u": user.id, "e": user.email, "p": password_fingerprint(user.password_hash)}
     )
 

@@ -12,7 +12,7 @@ from ..extensions import client_address, db
 from ..forms import apply_error, refuse_attempt, wait_message
 from ..i18n import current_lang
 from ..ratelimits import FormLimit, signed_in_key
-from . import bp, privacy, signin
+from . import bp, privacy, signin, staff_accounts
 from .forms import (
     ButtonForm,
     ChangeEmailForm,
@@ -237,6 +237,28 @@ def reset(token: str):
             flash(_("Your password has been changed. You can sign in now."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form, error=None)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Let an invited colleague choose their first password."""
+    try:
+        staff_accounts.user_for_invitation(token)
+    except ValidationError as error:
+        return render_template("accounts/reset.html", form=None, error=error.message,
+                               heading=_("Welcome to the staff desk")), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            staff_accounts.accept_invitation(token, form.password.data)
+        except ValidationError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is set. You can sign in now."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, error=None,
+                           heading=_("Welcome to the staff desk"))
 
 
 @bp.route("/account/")

@@ -5,9 +5,16 @@ from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import NumberInput
 
-from ..accounts.forms import new_password_field
+from ..accounts.models import Role
 from ..audit import known_actions, known_object_types
-from ..forms import ChoiceSelectField, PortalForm, as_choices, email_field, name_field
+from ..forms import (
+    ChoiceSelectField,
+    EnumSelectField,
+    PortalForm,
+    as_choices,
+    email_field,
+    name_field,
+)
 from ..routing import MAX_ID
 
 
@@ -44,8 +51,17 @@ class AuditFilterForm(PortalForm):
         }
 
 
-class CreateStaffForm(PortalForm):
+class InviteStaffForm(PortalForm):
+    """A new colleague: the portal mails them a link to choose their own password."""
+
     name = name_field(autocomplete=None)
     email = email_field()
-    password = new_password_field(_l("Initial password"))
     admin = BooleanField(_l("Administrator (can manage staff accounts and read the audit log)"))
+
+
+class RoleForm(PortalForm):
+    role = EnumSelectField(_l("Role"), enum=Role, members=(Role.staff, Role.admin))
+
+
+class ButtonForm(PortalForm):
+    """A form that is only a button (switch off, switch on, send the invitation again)."""

@@ -3,6 +3,7 @@
 Every page is checked with axe-core; staff work in Korean, so the journey runs in ko and en.
 """
 
+import re
 import uuid
 
 import pytest
@@ -16,6 +17,7 @@ from portal.columns import utcnow
 from portal.contacts.models import Contact, Tier
 from portal.districts import District
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from tests.browser.conftest import axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -84,6 +86,28 @@ def test_staff_classify_a_resident_and_read_the_audit_log(new_page, live_server,
     axe_check(page)
     page.goto(f"/{lang}/staff/admin/staff")
     axe_check(page)
+    # Invite a colleague, who chooses their own password from the mailed link.
+    tag = uuid.uuid4().hex[:8]
+    page.fill("#name", f"이서준 {tag}")
+    page.fill("#email", f"seojun-{tag}@seoul.example")
+    page.locator("main form:not([role]) button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    page.get_by_role("link", name=f"이서준 {tag}").click()
+    expect(page.locator("main h1")).to_have_text(f"이서준 {tag}")
+    axe_check(page)
+    with live_server.app.app_context():
+        mail = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.recipient == f"seojun-{tag}@seoul.example")
+        ).one()
+        link = re.search(r"https?://\S+/welcome/\S+", mail.text).group(0)
+        db.session.remove()
+    newcomer = new_page()
+    newcomer.goto(link.replace("/ko/", f"/{lang}/"))
+    axe_check(newcomer)
+    newcomer.fill("#password", PASSWORD)
+    newcomer.fill("#password_again", PASSWORD)
+    newcomer.locator("main form button[type=submit]").click()
+    expect(newcomer).to_have_url(f"{live_server.url}/{lang}/login")
     page.goto(f"/{lang}/staff/contacts")
     axe_check(page)
     # A contact without an account opens and can be classified too.
