@@ -140,6 +140,19 @@ class Config:
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")
     CACHE_DEFAULT_TIMEOUT = 300
 
+    # The city's channels for foreign residents, shown on the help, contact and privacy pages
+    # and in mail. Set them for each installation; an empty one is left out, never invented.
+    SERVICE_PHONE = os.environ.get("SERVICE_PHONE", "")
+    SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "")
+    # When the phone line and the walk-in centre answer: days and hours, e.g. "mon-fri 09:00-18:00".
+    SERVICE_HOURS = os.environ.get("SERVICE_HOURS", "")
+    WALK_IN_NAME = os.environ.get("WALK_IN_NAME", "")
+    WALK_IN_ADDRESS = os.environ.get("WALK_IN_ADDRESS", "")
+    # Who answers questions about personal data (PIPA art. 31: the privacy officer).
+    PRIVACY_OFFICER = os.environ.get("PRIVACY_OFFICER", "")
+    PRIVACY_EMAIL = os.environ.get("PRIVACY_EMAIL", "")
+    PRIVACY_PHONE = os.environ.get("PRIVACY_PHONE", "")
+
     HSTS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

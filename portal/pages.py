@@ -1,8 +1,22 @@
 """Pages that belong to no domain: the language redirect, the home page, health checks."""
 
+import re
+from datetime import time
+
 import sqlalchemy as sa
-from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
-from flask_babel import format_date
+from babel.dates import get_day_names
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,6 +26,9 @@ from .i18n import current_lang, guess_locale
 from .staffdesk import MenuEntry, add_menu_entry
 
 bp = Blueprint("pages", __name__)
+
+# The privacy notice's version: consents record the version a person agreed to.
+PRIVACY_NOTICE_VERSION = "2026-11"
 
 
 @bp.route("/")
@@ -39,6 +56,67 @@ def home():
     return render_template("pages/home.html")
 
 
+_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?\s+"
+                    r"(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+def service_hours() -> str | None:
+    """SERVICE_HOURS ("mon-fri 09:00-18:00") in the reader's words, or None when unset."""
+    match = _HOURS.match(current_app.config["SERVICE_HOURS"].strip().lower())
+    if not match:
+        return None
+    first, last, open_h, open_m, close_h, close_m = match.groups()
+    days = get_day_names("wide", locale=get_locale())
+    first_name = days[_DAYS.index(first)]
+    opening = format_time(time(int(open_h), int(open_m)), "short")
+    closing = format_time(time(int(close_h), int(close_m)), "short")
+    if last and last != first:
+        return _("%(first)s to %(last)s, %(opening)s–%(closing)s", first=first_name,
+                 last=days[_DAYS.index(last)], opening=opening, closing=closing)
+    return _("%(day)s, %(opening)s–%(closing)s", day=first_name, opening=opening,
+             closing=closing)
+
+
+def service() -> dict:
+    """The city's channels for foreign residents, as configured (empty ones left out)."""
+    config = current_app.config
+    return {
+        "phone": config["SERVICE_PHONE"],
+        "email": config["SERVICE_EMAIL"],
+        "hours": service_hours(),
+        "walk_in_name": config["WALK_IN_NAME"],
+        "walk_in_address": config["WALK_IN_ADDRESS"],
+        "privacy_officer": config["PRIVACY_OFFICER"],
+        "privacy_email": config["PRIVACY_EMAIL"],
+        "privacy_phone": config["PRIVACY_PHONE"],
+    }
+
+
+@bp.route("/<lang:lang>/help")
+def help_page():
+    """How to use the portal, and where to get help."""
+    return render_template("pages/help.html")
+
+
+@bp.route("/<lang:lang>/contact")
+def contact():
+    """The city's channels for foreign residents."""
+    return render_template("pages/contact.html")
+
+
+@bp.route("/<lang:lang>/privacy")
+def privacy():
+    """The privacy notice (Personal Information Protection Act)."""
+    return render_template("pages/privacy.html", consent_version=PRIVACY_NOTICE_VERSION)
+
+
+@bp.route("/<lang:lang>/accessibility")
+def accessibility():
+    """The accessibility statement."""
+    return render_template("pages/accessibility.html")
+
+
 @bp.route("/healthz")
 def healthz():
     """Answer 200 when the database answers, 503 otherwise (for load balancers)."""
@@ -59,4 +137,5 @@ def livez():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["service"] = service
     add_menu_entry(app, "main", MenuEntry(label=_l("Home"), endpoint="pages.home", order=0))

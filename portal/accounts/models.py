@@ -11,6 +11,7 @@ from ..columns import UTCDateTime, enum_column, utcnow
 from ..districts import District
 from ..enums import LabelledEnum
 from ..extensions import db
+from ..pages import PRIVACY_NOTICE_VERSION
 from ..search import fold
 
 
@@ -77,7 +78,7 @@ class ConsentPurpose(LabelledEnum):
     )
 
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = PRIVACY_NOTICE_VERSION
 
 
 class User(UserMixin, db.Model):

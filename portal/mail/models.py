@@ -23,6 +23,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(sa.String(320))
+    # The sender's display name in the recipient's language ("서울 외국인 포털").
+    sender_name: Mapped[str | None] = mapped_column(sa.String(120))
     locale: Mapped[str] = mapped_column(sa.String(8))
     subject: Mapped[str] = mapped_column(sa.String(300))
     text: Mapped[str] = mapped_column(sa.Text)

@@ -4,12 +4,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from ..columns import utcnow
 from ..extensions import db
@@ -47,6 +47,7 @@ def queue_mail(*, to: str, locale: str, subject, template: str, **context) -> Ou
         context = {"greeting_name": None, **context, "mail_locale": locale}
         message = OutboxMessage(
             recipient=to,
+            sender_name=gettext("Seoul Foreigner Portal"),
             locale=locale,
             subject=str(subject),
             text=render_template(f"mail/{template}.txt", **context),
@@ -91,10 +92,10 @@ def prune_outbox(*, older_than: timedelta) -> int:
 
 def build_email(message: OutboxMessage) -> EmailMessage:
     """Turn an outbox row into a MIME message with text and HTML parts."""
-    sender = current_app.config["MAIL_SENDER"]
-    domain = sender.rsplit("@", 1)[-1].strip(">").strip() or "localhost"
+    configured_name, address = parseaddr(current_app.config["MAIL_SENDER"])
+    domain = address.rsplit("@", 1)[-1] or "localhost"
     email = EmailMessage()
-    email["From"] = sender
+    email["From"] = formataddr((message.sender_name or configured_name, address))
     email["To"] = message.recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
