@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from config import BASE_DIR
 
+from .glossary import glossary_warnings
 from .i18n import LOCALES
 
 TRANSLATIONS = BASE_DIR / "translations"
@@ -44,6 +45,8 @@ def update_command() -> None:
         else:
             _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", lang)
     fill_source_catalog(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+    for lang in LOCALES:
+        set_team_headers(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", lang)
 
 
 def fill_source_catalog(path: Path) -> None:
@@ -58,6 +61,23 @@ def fill_source_catalog(path: Path) -> None:
             message.flags.discard("fuzzy")
     with path.open("wb") as f:
         write_po(f, catalog, width=100)
+
+
+def set_team_headers(path: Path, lang: str) -> None:
+    """Name who keeps a catalog (the headers pybabel leaves as placeholders)."""
+    from babel import Locale
+    from babel.messages.pofile import write_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    language = Locale.parse(lang).get_display_name("en")
+    team = f"Seoul Foreigner Portal, {language} translation"
+    if catalog.last_translator == team and catalog.language_team == team:
+        return
+    catalog.last_translator = team
+    catalog.language_team = team
+    with path.open("wb") as f:
+        write_po(f, catalog)
 
 
 @translate_cli.command("compile")
@@ -117,6 +137,10 @@ def check_command() -> None:
     problems = check_catalogs()
     for problem in problems:
         click.echo(problem, err=True)
+    warnings = glossary_warnings(TRANSLATIONS, LOCALES)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(f"{len(LOCALES)} catalogs complete")
+    click.echo(f"{len(LOCALES)} catalogs complete"
+               + (f", {len(warnings)} glossary warning(s)" if warnings else ""))
