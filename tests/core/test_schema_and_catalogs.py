@@ -62,3 +62,21 @@ def test_compiled_catalogs_exist_for_every_language():
 
     for lang in LOCALES:
         assert (Path(TRANSLATIONS) / lang / "LC_MESSAGES" / "messages.mo").exists(), lang
+
+
+def test_the_check_warns_when_a_translation_misses_a_glossary_word(tmp_path):
+    from portal.glossary import glossary_warnings
+
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, copy)
+    po_path = copy / "ja" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale="ja")
+    catalog["Audit log"].string = "操作の記録"  # not the glossary's 監査ログ
+    catalog["Staff desk"].string = "職員デスク"  # not 職員用ページ...
+    catalog["Staff desk"].user_comments.append("glossary-ok: checked by a translator")  # ...but ok
+    with po_path.open("wb") as f:
+        write_po(f, catalog)
+    warnings = glossary_warnings(copy, ["ja"])
+    assert any("'Audit log' uses “audit log”: expected 監査ログ" in w for w in warnings)
+    assert not any("'Staff desk'" in w for w in warnings)
