@@ -150,7 +150,7 @@ def describe(entries: list[AuditLog]) -> list[AuditLine]:
 
     def name(type_name: str, object_id: int | None) -> str:
         if object_id is None:
-            return str(_l("the system"))
+            return str(_l("The system"))  # always the first word of its sentence
         found = names.get(type_name, {}).get(object_id)
         return found or str(_l("a deleted record"))
 
