@@ -8,6 +8,7 @@ from babel.messages.pofile import read_po
 
 _NOTE = re.compile(r"\([^)]*\)|（[^）]*）")
 _ALTERNATIVES = re.compile(r"\s*／\s*|\s+/\s+")
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def glossary_warnings(directory: Path, languages) -> list[str]:
             if any(comment.startswith("glossary-ok") for comment in message.user_comments):
                 continue  # a translator checked this one: the term is used in another sense
             source = message.id[0] if isinstance(message.id, tuple) else message.id
+            # A placeholder's name (%(affiliation)s) is not a use of the word.
+            source = _PLACEHOLDER.sub("", source)
             translated = " ".join(message.string) if isinstance(message.string, tuple) \
                 else message.string
             folded = translated.casefold()

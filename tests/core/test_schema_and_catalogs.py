@@ -80,3 +80,10 @@ def test_the_check_warns_when_a_translation_misses_a_glossary_word(tmp_path):
     warnings = glossary_warnings(copy, ["ja"])
     assert any("'Audit log' uses “audit log”: expected 監査ログ" in w for w in warnings)
     assert not any("'Staff desk'" in w for w in warnings)
+
+
+def test_the_catalogs_follow_the_glossary():
+    from portal.glossary import glossary_warnings
+    from portal.i18n import LOCALES
+
+    assert glossary_warnings(TRANSLATIONS, LOCALES) == []
