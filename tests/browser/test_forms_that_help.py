@@ -112,3 +112,19 @@ def test_on_a_phone_the_main_actions_are_in_reach(new_page, live_server, lang):
     expect(page).to_have_url(f"{live_server.url}/{lang}/account/data")
     expect(page.locator("main h1")).to_have_text(live_server.gettext(lang, "Your data"))
     axe_check(page)
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_a_forgotten_password_carries_the_address_to_its_own_page(new_page, live_server, lang):
+    email = make_resident(live_server, lang)
+    page = new_page()
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", "not-my-password-1")
+    page.locator("main form button[type=submit]").click()
+    page.locator('main a[href*="/reset?email="]').click()
+    expect(page.locator("#email")).to_have_value(email)  # typed once, carried over
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/reset/sent")
+    expect(page.locator("main")).to_contain_text(email)
+    axe_check(page)
