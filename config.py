@@ -69,7 +69,10 @@ class Config:
     PREFERRED_URL_SCHEME = "https" if SITE_URL.startswith("https") else "http"
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
+    # Where residents' photos are kept (default: instance/storage), outside the web root.
+    STORAGE_DIR = os.environ.get("STORAGE_DIR") or None
+    # Five photos of at most 10 MB each (MAX_PHOTO_BYTES) and the rest of a report form.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024)))
 
     # Offered first in nationality lists: the largest groups of registered foreign residents in
     # Seoul. The city sets its own current list (ISO 3166 codes, comma-separated).

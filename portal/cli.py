@@ -29,7 +29,8 @@ def _pybabel(*args: str) -> None:
 
 def extract(output: Path) -> None:
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "--add-comments=i18n:", "--sort-by-file",
+        "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_pgettext:1c,2",
+        "--add-comments=i18n:", "--sort-by-file",
         "--project=seoul-foreigner-portal", "-o", str(output), ".",
     )
 

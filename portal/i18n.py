@@ -176,6 +176,14 @@ def format_datetime(value, format: str = "medium") -> str:  # noqa: A002 - Babel
     return babel_format_datetime(value, format)
 
 
+def localized(values: dict[str, str] | None, lang: str | None = None) -> str:
+    """Text staff wrote in several languages, in ``lang`` (this page's), else in English."""
+    if not values:
+        return ""
+    lang = lang or current_lang()
+    return values.get(lang) or values.get(DEFAULT_LOCALE) or next(iter(values.values()), "")
+
+
 def _translations():
     """This request's translations: the ones Flask-Babel cached on it, else a lookup.
 
@@ -236,4 +244,5 @@ def init_app(app: Flask) -> None:
         current_lang=current_lang,
         language_links=language_links,
         country_name=country_name,
+        localized=localized,
     )

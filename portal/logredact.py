@@ -8,7 +8,8 @@ import re
 
 # Signed tokens are long runs of URL-safe base64 and dots; ids, words and dates are short.
 _TOKEN_SEGMENT = re.compile(r"(?<=/)[A-Za-z0-9_\-.]{24,}(?=/|\?|\s|$)")
-_TOKEN_QUERY = re.compile(r"(?<=[?&])(token|key|code)=[^&\s]*", re.IGNORECASE)
+# Open311 clients send their key as ``api_key`` in the query string.
+_TOKEN_QUERY = re.compile(r"(?<=[?&])(token|key|api_key|code)=[^&\s]*", re.IGNORECASE)
 REDACTED = "[redacted]"
 
 

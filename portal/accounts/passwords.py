@@ -23,6 +23,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# The hash of an account nobody can sign in to with a password (a deleted account, an invited
+# colleague, a resident who reported first and has not chosen a password yet).
+NO_PASSWORD = "!"  # noqa: S105 - matches no password
+
+
+def has_password(password_hash: str | None) -> bool:
+    """Whether an account has a password one could sign in with."""
+    return bool(password_hash) and password_hash != NO_PASSWORD
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; always does the work of one verification."""
     try:

@@ -19,6 +19,7 @@ from ..i18n import LOCALES, country_name, format_datetime
 from ..mail.service import external_url, forget_recipient, queue_mail
 from . import signals
 from .models import CONSENT_VERSION, Affiliation, Consent, ConsentPurpose, User
+from .passwords import NO_PASSWORD
 from .security_log import record
 from .sessions import revoke_all_sessions
 from .signin import check_current_password, greeting_name, mark_confirmed
@@ -143,7 +144,7 @@ def delete_account(user: User, *, password: str) -> None:
     user.consents.clear()
     user.name = ""
     user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@invalid"
-    user.password_hash = "!"  # noqa: S105 - an unusable hash: matches no password
+    user.password_hash = NO_PASSWORD
     user.nationality = None
     user.district = None
     user.claimed_affiliation = None

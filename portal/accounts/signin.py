@@ -1,5 +1,7 @@
 """Getting in: registration, confirmation, sign-in and passwords."""
 
+import secrets
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -11,10 +13,16 @@ from ..districts import District
 from ..errors import TooManyAttempts, ValidationError
 from ..extensions import db
 from ..mail.service import external_url, queue_mail
-from ..ratelimits import FailureThrottle, account_key
+from ..ratelimits import FailureThrottle, FormLimit, account_key
 from . import signals
 from .models import CONSENT_VERSION, Affiliation, Consent, ConsentPurpose, Role, User
-from .passwords import check_password_rules, hash_password, needs_rehash, verify_password
+from .passwords import (
+    NO_PASSWORD,
+    check_password_rules,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from .security_log import record
 from .service import find_user_by_email
 from .sessions import revoke_all_sessions
@@ -33,6 +41,9 @@ SIGNIN_THROTTLE = FailureThrottle("signin", "SIGNIN_THROTTLE")
 # Wrong current passwords of a signed-in person (changing the password or the address,
 # deleting the account) wait longer and longer: only the session's holder is slowed.
 PASSWORD_CHECK_THROTTLE = FailureThrottle("password-check", "PASSWORD_CHECK_THROTTLE")
+# New accounts per address (IP), counted only for forms that passed their checks; shared by
+# the registration page and the report form's "create my account" part.
+REGISTRATIONS = FormLimit("register", "REGISTER_LIMIT_PER_IP")
 
 
 def greeting_name(user: User) -> str | None:
@@ -77,27 +88,36 @@ def register_resident(
     *,
     name: str,
     email: str,
-    password: str,
+    password: str | None,
     locale: str,
-    nationality: str,
-    district: District,
+    nationality: str | None,
+    district: District | None,
     claimed_affiliation: Affiliation | None,
     consents: list[ConsentPurpose],
+    tell_owner: bool = True,
 ) -> User | None:
     """Create a resident account and queue its confirmation mail.
 
-    When the address is taken, nothing is created and the owner is told by mail instead, so the
-    page answers the same either way (no account enumeration). Returns the new user or None.
+    When the address is taken, nothing is created and the owner is told by mail instead (unless
+    the caller tells them itself: ``tell_owner=False``), so the page answers the same either
+    way (no account enumeration). Returns the new user or None. Without a password (someone
+    who reported first and asked for a link), the account gets one after confirming.
     """
     email = normalise_email(email)
-    check_password_rules(password)
+    if password is not None:
+        check_password_rules(password)
     if ConsentPurpose.account not in consents:
         raise ValidationError(
             "consent_account", _("You must agree to this for us to create your account.")
         )
     # Hash before looking the address up, so a taken address answers as slowly as a free one.
-    password_hash = hash_password(password)
+    # Hashed even without a password, so every registration takes as long.
+    password_hash = hash_password(password if password is not None else secrets.token_hex(16))
+    if password is None:
+        password_hash = NO_PASSWORD
     existing = db.session.scalar(sa.select(User).where(User.email == email))
+    if existing is not None and not tell_owner:
+        return None
     if existing is not None:
         queue_mail(
             to=existing.email,

@@ -12,6 +12,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..mail.service import external_url, queue_mail
 from .models import Role, User
+from .passwords import NO_PASSWORD
 from .sessions import revoke_all_sessions
 from .signin import mark_confirmed, set_password
 from .tokens import (
@@ -22,7 +23,6 @@ from .tokens import (
 )
 
 # An unusable hash: the invited colleague has no password until they choose one.
-NO_PASSWORD = "!"  # noqa: S105
 
 
 def invite_staff(*, name: str, email: str, admin: bool, by: User) -> User:

@@ -27,6 +27,7 @@ from .forms import (
 )
 from .guards import next_url
 from .models import ConsentPurpose
+from .passwords import has_password
 from .security_log import record
 from .sessions import (
     active_sessions,
@@ -37,10 +38,10 @@ from .sessions import (
     revoke_session,
     start_session,
 )
+from .tokens import make_reset_token
 
 # Limits checked by the views themselves, so a refused form stays on screen with what was
 # typed and the real waiting time (ratelimits.FormLimit).
-REGISTRATIONS = FormLimit("register", "REGISTER_LIMIT_PER_IP")
 SIGN_IN_ATTEMPTS = FormLimit("sign-in", "LOGIN_LIMIT_PER_IP")
 RESET_REQUESTS = FormLimit("reset", "RESET_LIMIT_PER_IP")
 RESET_REQUESTS_PER_ACCOUNT = FormLimit("reset-account", "RESET_LIMIT_PER_ACCOUNT")
@@ -58,7 +59,7 @@ def register():
     if form.validate_on_submit():
         try:
             # Only registrations that passed their checks count against the limit.
-            REGISTRATIONS.check(client_address())
+            signin.REGISTRATIONS.check(client_address())
             signin.register_resident(
                 name=form.name.data,
                 email=form.email.data,
@@ -74,7 +75,7 @@ def register():
         except ValidationError as error:
             apply_error(form, error)
         else:
-            REGISTRATIONS.hit(client_address())
+            signin.REGISTRATIONS.hit(client_address())
             db.session.commit()
             # The next page says where the mail went; it is the address this browser typed.
             session["registered_email"] = email_key(form.email.data)
@@ -146,20 +147,27 @@ def logout():
     return redirect(url_for("pages.home"))
 
 
-def _confirm_by_button(token: str, action, *, done: str, heading: str | None = None):
+def _confirm_by_button(token: str, action, *, done: str, heading: str | None = None,
+                       then=None):
     """Show a mailed link's page with a button; apply ``action(token)`` only when pressed.
 
     Opening the link changes nothing, so mail scanners that fetch links confirm nothing.
+    ``then(result)`` may name the page to go to next (with its own message), else the account
+    or the sign-in page.
     """
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            action(token)
+            result = action(token)
         except ValidationError as error:
             return render_template(
                 "accounts/confirm.html", form=None, error=error.message, heading=heading
             ), 400
+        following = then(result) if then else None
         db.session.commit()
+        if following:
+            flash(following[1], "success")
+            return redirect(following[0])
         flash(done, "success")
         return redirect(
             url_for("accounts.account" if current_user.is_authenticated else "accounts.login")
@@ -171,8 +179,17 @@ def _confirm_by_button(token: str, action, *, done: str, heading: str | None = N
 def confirm(token: str):
     """Confirm the email address a new account registered with."""
     return _confirm_by_button(
-        token, signin.confirm_email, done=_("Thank you: your email address is confirmed.")
+        token, signin.confirm_email, done=_("Thank you: your email address is confirmed."),
+        then=_choose_a_password,
     )
+
+
+def _choose_a_password(user):
+    """Someone who reported first without a password chooses one once their address is theirs."""
+    if has_password(user.password_hash) or current_user.is_authenticated:
+        return None
+    return (url_for("accounts.reset", token=make_reset_token(user)),
+            _("Thank you: your email address is confirmed. Choose a password to sign in."))
 
 
 @bp.route("/confirm/resend", methods=["POST"])

@@ -3,19 +3,26 @@
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from ..accounts import signals
+from ..accounts import signals as account_signals
 from ..demo import add_seeder
+from ..extensions import cache
 from ..staffdesk import MenuEntry, Panel, add_menu_entry, add_panel, staff_blueprint
 
 staff_bp = staff_blueprint("contacts", __name__)
 
 
 def _panel_context() -> dict:
+    counts, tiers = _panel_numbers()
+    return {"counts": counts, "tiers": tiers, "total": sum(tiers.values())}
+
+
+@cache.memoize(timeout=60)
+def _panel_numbers():
+    """The people panel's counts, the same for every member of staff (kept for a minute)."""
     from ..accounts.service import resident_counts
     from .service import tier_counts
 
-    tiers = tier_counts()
-    return {"counts": resident_counts(), "tiers": tiers, "total": sum(tiers.values())}
+    return resident_counts(), tier_counts()
 
 
 def init_app(app: Flask) -> None:
@@ -23,10 +30,10 @@ def init_app(app: Flask) -> None:
     from .demo import seed
 
     app.register_blueprint(staff_bp)
-    signals.user_registered.connect(service.link_contact_on_registration)
-    signals.account_deleting.connect(service.unlink_contact_on_deletion)
-    signals.data_export.connect(service.export_contact)
-    signals.data_view.connect(service.show_contact)
+    account_signals.user_registered.connect(service.link_contact_on_registration)
+    account_signals.account_deleting.connect(service.unlink_contact_on_deletion)
+    account_signals.data_export.connect(service.export_contact)
+    account_signals.data_view.connect(service.show_contact)
     add_menu_entry(app, "staff", MenuEntry(label=_l("Accounts"), endpoint="contacts_staff.users",
                                            order=10))
     add_menu_entry(app, "staff", MenuEntry(label=_l("Contact directory"),

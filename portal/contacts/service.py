@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import country_name
 from ..search import contains
 from .models import Contact, Tier
+from .signals import contact_classified
 
 
 def contact_for_user(user: User) -> Contact | None:
@@ -147,6 +148,12 @@ def _snapshot(contact: Contact) -> dict[str, Any]:
     }
 
 
+def tier_of_user(user_id: int) -> Tier:
+    """The tier of the person with this account (unclassified without a contact)."""
+    tier = db.session.scalar(sa.select(Contact.tier).where(Contact.user_id == user_id))
+    return tier or Tier.unclassified
+
+
 def get_contact_or_404(contact_id: int) -> Contact:
     """The contact with this id, or a 404."""
     return db.get_or_404(Contact, contact_id)
@@ -169,6 +176,7 @@ def classify_contact(
             before={**before, "user_id": contact.user_id},
             after={**after, "user_id": contact.user_id},
         )
+        contact_classified.send(contact)
     return contact
 
 

@@ -1,6 +1,8 @@
 """Notification forms."""
 
-from ..forms import EnumSelectField, PortalForm
+from wtforms.validators import InputRequired
+
+from ..forms import REQUIRED, EnumSelectField, PortalForm
 from .kinds import NotificationKind
 from .models import Delivery
 
@@ -16,7 +18,12 @@ def settings_form(kinds: list[NotificationKind], **kwargs) -> PortalForm:
         pass
 
     for kind in kinds:
-        setattr(SettingsForm, field_name(kind), EnumSelectField(kind.label, enum=Delivery))
+        setattr(SettingsForm, field_name(kind), EnumSelectField(
+            kind.label, validators=[InputRequired(REQUIRED)], enum=Delivery,
+            # Always one chosen: HTML allows "required" only on a select with an empty first
+            # option; the check on the server stays.
+            render_kw={"required": False},
+        ))
     return SettingsForm(**kwargs)
 
 

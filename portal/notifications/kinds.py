@@ -45,6 +45,8 @@ class NotificationKind:
     describe: Callable[[dict[str, Any]], dict[str, Any]] = _same
     default: Delivery = Delivery.immediately
     choosable: bool = True
+    # Who may receive this kind, and so choose how (staff-only news is not offered to residents).
+    audience: Callable[[Any], bool] = field(default=lambda user: True)
 
 
 def register_kind(app: Flask, kind: NotificationKind) -> None:
@@ -60,6 +62,7 @@ def all_kinds() -> list[NotificationKind]:
     return list(current_app.extensions.get("portal.notification_kinds", {}).values())
 
 
-def choosable_kinds() -> list[NotificationKind]:
-    """The kinds a person may choose a delivery for, in the order they were registered."""
-    return [kind for kind in all_kinds() if kind.choosable]
+def choosable_kinds(user=None) -> list[NotificationKind]:
+    """The kinds ``user`` (or anyone) may choose a delivery for, in the order registered."""
+    return [kind for kind in all_kinds()
+            if kind.choosable and (user is None or kind.audience(user))]

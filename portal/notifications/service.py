@@ -257,7 +257,7 @@ def show_notifications(user: User, *, sections: list, **extra: Any) -> None:
     sections.append(DataSection(_("Your notifications"), [
         (when(n.created_at), notification_text(n)) for n in latest
     ]))
-    kinds = choosable_kinds()
+    kinds = choosable_kinds(user)
     chosen = preferences_of(user, kinds)
     sections.append(DataSection(_("How we tell you"), [
         (str(kind.label), str(chosen[kind.name].label)) for kind in kinds

@@ -50,7 +50,7 @@ def mark_all_read():
 @login_required
 def settings():
     """Choose, for each kind of notification, mail at once, a daily digest or the portal only."""
-    kinds = choosable_kinds()
+    kinds = choosable_kinds(current_user)
     data = None
     if request.method == "GET":
         chosen = service.preferences_of(current_user, kinds)

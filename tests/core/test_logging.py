@@ -58,6 +58,8 @@ def test_security_events_are_one_line_each_whatever_was_typed(caplog):
      "GET /ja/account/email/[redacted] HTTP/1.1"),
     ("GET /en/staff/users/12?page=2 HTTP/1.1", "GET /en/staff/users/12?page=2 HTTP/1.1"),
     ("GET /static/portal.css HTTP/1.1", "GET /static/portal.css HTTP/1.1"),
+    ("GET /open311/v2/requests.json?status=open&api_key=o311_abc HTTP/1.1",
+     "GET /open311/v2/requests.json?status=open&api_key=[redacted] HTTP/1.1"),
 ])
 def test_tokens_are_redacted_from_request_lines(line, expected):
     assert redact(line) == expected

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.accounts.models import User
 from portal.columns import utcnow
 from portal.extensions import db
-from portal.notifications.kinds import NotificationKind, register_kind
+from portal.notifications.kinds import NotificationKind, choosable_kinds, register_kind
 from portal.notifications.models import Delivery, Notification, NotificationPreference
 from portal.notifications.service import notify, send_digests, set_preferences
 from tests.conftest import make_app
@@ -184,19 +184,26 @@ def test_settings_list_the_choosable_kinds_and_save_the_choice(client, login, re
     html = client.get("/vi/notifications/settings").get_data(as_text=True)
     assert 'name="kind_test__news"' in html and 'name="kind_test__thing"' in html
     assert "account.welcome" not in html  # not a choice
+    others = {f"kind_{kind.name.replace('.', '__')}": "immediately"
+              for kind in choosable_kinds(resident) if not kind.name.startswith("test.")}
     for choice in ("daily", "portal"):
         response = submit(client, "/vi/notifications/settings",
-                          {"kind_test__news": choice, "kind_test__thing": "immediately"})
+                          {**others, "kind_test__news": choice, "kind_test__thing": "immediately"})
         assert response.status_code == 302
     rows = db.session.execute(
         sa.select(NotificationPreference.kind, NotificationPreference.delivery)
-        .where(NotificationPreference.user_id == resident.id)
+        .where(NotificationPreference.user_id == resident.id,
+               NotificationPreference.kind.like("test.%"))
     ).all()
     assert sorted(rows) == [("test.news", Delivery.portal), ("test.thing", Delivery.immediately)]
     bad = submit(client, "/vi/notifications/settings",
-                 {"kind_test__news": "carrier-pigeon", "kind_test__thing": "daily"})
+                 {**others, "kind_test__news": "carrier-pigeon", "kind_test__thing": "daily"})
     assert bad.status_code == 200
     assert 'id="kind_test__news-error"' in bad.get_data(as_text=True)
+    # A choice left out is asked for again, not saved as nothing.
+    missing = submit(client, "/vi/notifications/settings", {"kind_test__news": "daily"})
+    assert missing.status_code == 200
+    assert 'id="kind_test__thing-error"' in missing.get_data(as_text=True)
 
 
 def test_confirming_welcomes_and_security_changes_are_recorded(client, login, create_user,

@@ -1,0 +1,8 @@
+"""Hooks through which higher domains react to the contact directory without it importing them."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sent with ``contact`` after staff changed its tier or affiliation (flushed, not committed).
+contact_classified = _signals.signal("contact-classified")
