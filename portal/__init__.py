@@ -12,6 +12,7 @@ from config import BASE_DIR, INSTANCE_DIR, Config, ProductionConfig, instance_se
 from . import (
     accounts,
     admin,
+    api,
     backup,
     contacts,
     demo,
@@ -21,8 +22,11 @@ from . import (
     notifications,
     pages,
     paging,
+    reports,
     routing,
     staffdesk,
+    storage,
+    uploads,
 )
 from .cli import translate_cli
 from .columns import utcnow
@@ -32,7 +36,7 @@ from .security import init_security
 
 # The domains in layer order (DESIGN.md): each may use the ones before it, never after. Their
 # seeders run in this order too.
-DOMAINS = (mail, accounts, notifications, contacts, admin)
+DOMAINS = (mail, accounts, notifications, contacts, reports, api, admin)
 
 
 def default_config() -> type[Config]:
@@ -94,6 +98,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     pages.init_app(app)
     demo.init_app(app)
     backup.init_app(app)
+    storage.init_app(app)
+    uploads.init_app(app)
     app.cli.add_command(translate_cli)
     for domain in DOMAINS:
         domain.init_app(app)

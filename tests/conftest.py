@@ -18,7 +18,10 @@ from config import TestConfig, database_url
 from portal import create_app
 from portal.extensions import cache, db, limiter
 
-pytest_plugins = ["tests.fixtures.accounts", "tests.fixtures.contacts", "tests.fixtures.mail"]
+pytest_plugins = [
+    "tests.fixtures.accounts", "tests.fixtures.contacts", "tests.fixtures.mail",
+    "tests.fixtures.reports",
+]
 
 PG_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")
 REQUIRE_ALL = os.environ.get("PORTAL_REQUIRE_ALL_BACKENDS") == "1"
@@ -112,6 +115,7 @@ def make_app(url: str, tmp: Path, **overrides):
         TestConfig,
         SQLALCHEMY_DATABASE_URI=url,
         MAIL_FILE_DIR=str(tmp / "mail"),
+        STORAGE_DIR=str(tmp / "storage"),
         **overrides,
     )
     app.test_client_class = IsolatedClient

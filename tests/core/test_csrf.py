@@ -9,12 +9,16 @@ from tests.support.http import PASSWORD, csrf_token
 
 # Values for path arguments, so each rule can be turned into a real address.
 ARGUMENTS = {"lang": "en", "token": "a-token", "user_id": 1, "session_id": 1, "contact_id": 1,
-             "notification_id": 1}
+             "notification_id": 1, "report_id": 1, "photo_id": 1, "client_id": 1,
+             "category_id": 1, "team_id": 1, "text_id": 1}
 
 
 def post_rules(app) -> list[Rule]:
     return sorted(
-        (rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())),
+        (rule for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())
+         # The Open311 API takes an API key instead of a token (tests/api check it refuses
+         # a POST without one).
+         and not rule.endpoint.startswith("open311.")),
         key=lambda rule: rule.rule,
     )
 
@@ -32,7 +36,8 @@ def test_the_portal_has_the_post_routes_this_test_walks(app):
     # next test could pass by checking nothing.
     endpoints = {rule.endpoint for rule in post_rules(app)}
     assert {"accounts.login", "accounts.logout", "admin.staff_accounts",
-            "contacts_staff.user_detail", "notifications.mark_all_read"} <= endpoints
+            "contacts_staff.user_detail", "notifications.mark_all_read", "reports.new",
+            "reports_staff.change_status"} <= endpoints
 
 
 @pytest.mark.parametrize("who", ["visitor", "resident", "admin"])
