@@ -7,7 +7,9 @@ handed back is checked against that shape, so no key can name a file outside the
 import os
 import re
 import tempfile
+import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -30,6 +32,8 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
 
     def exists(self, key: str) -> bool: ...
+
+    def keys_older_than(self, seconds: float) -> Iterator[str]: ...
 
 
 class LocalStorage:
@@ -70,6 +74,14 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         """Whether a file is stored under ``key``."""
         return self._path(key).is_file()
+
+    def keys_older_than(self, seconds: float) -> Iterator[str]:
+        """The keys of files stored more than ``seconds`` ago (to find the ones nobody kept)."""
+        limit = time.time() - seconds
+        for path in self.root.glob("??/??/*"):
+            key = path.relative_to(self.root).as_posix()
+            if _KEY.fullmatch(key) and path.stat().st_mtime < limit:
+                yield key
 
     def _path(self, key: str) -> Path:
         """The file for ``key``, after checking that the key is one ``save`` could have made."""

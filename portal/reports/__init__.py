@@ -73,11 +73,13 @@ def _panel_context() -> dict:
 
 def init_app(app: Flask) -> None:
     from . import audit_actions, public, service, settings, staff, views  # noqa: F401
+    from .cli import reports_cli
     from .demo import seed
 
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(settings.admin_bp)
+    app.cli.add_command(reports_cli)
     for kind in KINDS:
         register_kind(app, kind)
     account_signals.email_confirmed.connect(service.receive_pending_reports)

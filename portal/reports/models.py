@@ -194,6 +194,9 @@ class Report(db.Model):
     language: Mapped[str | None] = mapped_column(sa.String(8), index=True)
     urgent: Mapped[bool] = mapped_column(default=False)
     public_stats: Mapped[bool] = mapped_column(default=False)
+    # Written without a session under an address that has an account: only the link mailed
+    # to that address sends it in, not the account's own confirmation.
+    held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     status: Mapped[ReportStatus] = enum_column(ReportStatus, default=ReportStatus.new)
     # The reporter's tier as a rank (1 = Global Leaders ... 4 = unclassified), kept in step

@@ -312,7 +312,7 @@ def file_report(
         district=district, place=(place or "").strip() or None, latitude=latitude,
         longitude=longitude, title=title.strip(), description=description.strip(),
         language=detect_language(f"{title}\n{description}"), urgent=urgent,
-        public_stats=public_stats, status=ReportStatus.pending, created_at=now,
+        public_stats=public_stats, status=ReportStatus.pending, created_at=now, held=hold,
     )
     report.category = category
     db.session.add(report)
@@ -366,6 +366,7 @@ def confirm_held_report(token: str) -> Report:
         raise invalid
     mark_confirmed(report.reporter)  # the mailbox is theirs: its pending reports go in
     if report.status is ReportStatus.pending:
+        report.held = False
         receive(report)
     return report
 
@@ -398,6 +399,33 @@ def discard_unattached(keys: Iterable[str]) -> None:
         get_storage().delete(key)
 
 
+def prune_photos(*, older_than_hours: float) -> int:
+    """Delete stored photos older than the given age that no report holds; return how many.
+
+    A form keeps its checked photos while the person corrects it; one never sent leaves them.
+    """
+    removed = 0
+    batch: list[str] = []
+
+    def flush() -> int:
+        attached = set(db.session.scalars(
+            sa.select(ReportPhoto.storage_key).where(ReportPhoto.storage_key.in_(batch))))
+        for key in batch:
+            if key not in attached:
+                get_storage().delete(key)
+        gone = len(batch) - len(attached)
+        batch.clear()
+        return gone
+
+    for key in get_storage().keys_older_than(older_than_hours * 3600):
+        batch.append(key)
+        if len(batch) >= 500:
+            removed += flush()
+    if batch:
+        removed += flush()
+    return removed
+
+
 def photo_count(report: Report) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(ReportPhoto)
@@ -422,7 +450,8 @@ def receive(report: Report, *, now: datetime | None = None) -> None:
 def receive_pending_reports(user: User, **extra: Any) -> None:
     """A confirmed address sends the reports written before it into the queue."""
     pending = db.session.scalars(sa.select(Report).where(
-        Report.reporter_id == user.id, Report.status == ReportStatus.pending
+        Report.reporter_id == user.id, Report.status == ReportStatus.pending,
+        Report.held.is_(False),
     ))
     for report in pending:
         receive(report)

@@ -142,3 +142,23 @@ def test_visitors_creating_accounts_share_the_registration_limit(app, client, ca
         assert "Chủ nhà không trả lại tiền đặt cọc." in second.get_data(as_text=True)
     finally:
         app.config["REGISTER_LIMIT_PER_IP"] = "10 per hour"
+
+
+def test_a_held_report_goes_in_only_through_its_own_link(client, categories, outbox,
+                                                         create_user):
+    owner = create_user(email="unconfirmed.owner@example.vn", confirmed=False)
+    submit(client, "/en/reports/new", {
+        **report_fields(categories),
+        **visitor(email="unconfirmed.owner@example.vn", access="link")})
+    report = db.session.scalar(sa.select(Report).where(Report.reporter_id == owner.id))
+    assert report.held and report.status is ReportStatus.pending
+    # The owner confirms their own account: a report someone else may have written stays out.
+    from portal.accounts.signin import mark_confirmed
+
+    mark_confirmed(owner)
+    db.session.commit()
+    db.session.refresh(report)
+    assert report.status is ReportStatus.pending
+    submit(client, mailed_path(outbox, "unconfirmed.owner@example.vn", "confirm"))
+    db.session.refresh(report)
+    assert report.status is ReportStatus.new and not report.held
