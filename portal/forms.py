@@ -11,9 +11,17 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
-from wtforms.widgets import PasswordInput, Select, html_params
+from wtforms.widgets import CheckboxInput, ListWidget, PasswordInput, Select, html_params
 
 from .addresses import normalise_email
 from .enums import LabelledEnum
@@ -118,6 +126,13 @@ class FastSelect(Select):
         label = escape(choice.label or choice.value)
         selected = "selected " if choice.selected else ""
         return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (usable without JavaScript, unlike a multiple select)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class ChoiceSelectField(SelectField):

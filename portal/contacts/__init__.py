@@ -38,6 +38,8 @@ def init_app(app: Flask) -> None:
                                            order=10))
     add_menu_entry(app, "staff", MenuEntry(label=_l("Contact directory"),
                                            endpoint="contacts_staff.contacts", order=20))
+    add_menu_entry(app, "staff", MenuEntry(label=_l("Groups"), endpoint="contacts_staff.groups",
+                                           order=21))
     add_panel(app, Panel(template="contacts/dashboard_panel.html", context=_panel_context,
                          order=20))
     add_seeder(app, "contacts", seed)

@@ -8,7 +8,7 @@ from ..accounts.models import Affiliation
 from ..audit import AuditAction, AuditObjectType, register_action, register_object_type
 from ..audit_sentences import sentence
 from .models import Tier
-from .service import contact_names
+from .service import contact_names, group_names
 
 
 def _classification(values: dict | None) -> str:
@@ -30,6 +30,18 @@ def _describe_classify(entry, name) -> str:
 
 ACTIONS = (
     AuditAction("contact.classify", _l("Classification changed"), _describe_classify),
+    sentence("contact.update", _l("Contact details changed"),
+             lambda actor, name: _("%(actor)s changed the details of %(name)s.",
+                                   actor=actor, name=name)),
+    sentence("contact.groups", _l("Groups changed"),
+             lambda actor, name: _("%(actor)s changed the groups of %(name)s.",
+                                   actor=actor, name=name)),
+    sentence("group.create", _l("Group added"),
+             lambda actor, name: _("%(actor)s added the group %(name)s.",
+                                   actor=actor, name=name)),
+    sentence("group.update", _l("Group renamed"),
+             lambda actor, name: _("%(actor)s renamed the group %(name)s.",
+                                   actor=actor, name=name)),
     sentence("contact.create", _l("Contact added"),
              lambda actor, name: _("%(actor)s added %(name)s to the contact directory.",
                                    actor=actor, name=name)),
@@ -38,5 +50,6 @@ ACTIONS = (
 
 def register(app: Flask) -> None:
     register_object_type(app, AuditObjectType("contact", _l("Contact"), contact_names))
+    register_object_type(app, AuditObjectType("group", _l("Group"), group_names))
     for action in ACTIONS:
         register_action(app, action)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from ..accounts.models import Affiliation
 from ..extensions import db
 from .models import Contact, Tier
-from .service import add_contact
+from .service import add_contact, ensure_standard_groups, groups, set_groups
 
 # (name, email, locale, nationality, organisation, title, tier, affiliation)
 CONTACTS = [
@@ -53,12 +53,28 @@ CONTACTS = [
 ]
 
 
+# Demo contacts in the city's standing groups, by address.
+GROUPS = {
+    "d.okafor@example.ng": ["advisors_housing", "research_forum"],
+    "j.whitfield@example.co.uk": ["sibac"],
+    "ichiro.suzuki@example.co.jp": ["fiac"],
+    "s.lindqvist@example.se": ["honorary_citizens", "advisors_medical"],
+    "mayor@lisboa.example.pt": ["research_forum"],
+    "chen.wei@beijing.example.cn": ["advisors_transport"],
+    "priya.raman@example.in": ["advisors_education"],
+}
+
+
 def seed() -> str | None:
     """Fill the directory through the contact services, once."""
+    ensure_standard_groups()
     if db.session.scalar(sa.select(sa.func.count()).select_from(Contact)):
         return None
+    codes = {group.code: group.id for group in groups()}
     for name, email, locale, nationality, organisation, title, tier, affiliation in CONTACTS:
-        add_contact(name=name, email=email, locale=locale, nationality=nationality,
-                    organisation=organisation, title=title, tier=tier,
-                    affiliation=affiliation, by=None)
+        contact = add_contact(name=name, email=email, locale=locale, nationality=nationality,
+                              organisation=organisation, title=title, tier=tier,
+                              affiliation=affiliation, by=None)
+        if email in GROUPS:
+            set_groups(contact, [codes[code] for code in GROUPS[email]], by=None)
     return f"{len(CONTACTS)} contacts"

@@ -25,7 +25,6 @@ from wtforms.validators import (
     Regexp,
     StopValidation,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.models import ConsentPurpose
 from ..accounts.passwords import (
@@ -40,6 +39,7 @@ from ..forms import (
     TOO_LONG,
     ChoiceSelectField,
     EnumSelectField,
+    MultiCheckboxField,
     PortalForm,
     as_choices,
     domain_rule,
@@ -312,13 +312,6 @@ class BulkForm(PortalForm):
 
 
 # -- Settings ---------------------------------------------------------------------------------
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes (usable without JavaScript, unlike a multiple select)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MySettingsForm(PortalForm):

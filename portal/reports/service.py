@@ -16,7 +16,7 @@ from ..accounts.signin import mark_confirmed
 from ..audit import audit
 from ..columns import utcnow
 from ..contacts.models import Contact, Tier
-from ..contacts.service import tier_of_user
+from ..contacts.service import ContactSection, tier_of_user
 from ..districts import District
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..extensions import db
@@ -759,6 +759,18 @@ def is_overdue(report: Report, now: datetime | None = None) -> bool:
 
 
 # -- The person's own data --------------------------------------------------------------------
+
+
+def show_on_contact_page(contact: Contact, *, sections: list, **extra: Any) -> None:
+    """Show staff, on a contact's page, the reports the person sent (the latest 20)."""
+    if contact.user_id is None:
+        return
+    stmt = sa.select(Report).where(Report.reporter_id == contact.user_id,
+                                   Report.status != ReportStatus.pending)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    latest = list(db.session.scalars(stmt.order_by(Report.created_at.desc()).limit(20)))
+    sections.append(ContactSection(_("Reports"), "reports/contact_section.html",
+                                   {"reports": latest, "total": total}, order=10))
 
 
 def export_reports(user: User, *, data: dict[str, Any], **extra: Any) -> None:

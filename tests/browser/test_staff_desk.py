@@ -69,7 +69,7 @@ def test_staff_classify_a_resident_and_read_the_audit_log(new_page, live_server,
 
     page.select_option("#tier", "global_elite")
     page.select_option("#affiliation", "foreign_journalist")
-    page.locator("main form:not([role]) button[type=submit]").click()
+    page.locator("main form.classify button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("#tier")).to_have_value("global_elite")
     with live_server.app.app_context():
@@ -114,7 +114,7 @@ def test_staff_classify_a_resident_and_read_the_audit_log(new_page, live_server,
     page.get_by_role("link", name=lone_name).click()
     expect(page.locator("main h1")).to_be_visible()
     page.select_option("#tier", "next_generation")
-    page.locator("main form:not([role]) button[type=submit]").click()
+    page.locator("main form.classify button[type=submit]").click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("main .history li").first).to_contain_text(
         live_server.gettext(lang, "Next Generation Leaders")

@@ -10,7 +10,7 @@ from tests.support.http import PASSWORD, csrf_token
 # Values for path arguments, so each rule can be turned into a real address.
 ARGUMENTS = {"lang": "en", "token": "a-token", "user_id": 1, "session_id": 1, "contact_id": 1,
              "notification_id": 1, "report_id": 1, "photo_id": 1, "client_id": 1,
-             "category_id": 1, "team_id": 1, "text_id": 1}
+             "category_id": 1, "team_id": 1, "text_id": 1, "group_id": 1}
 
 
 def post_rules(app) -> list[Rule]:

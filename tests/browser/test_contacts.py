@@ -1,0 +1,93 @@
+"""The contact directory as the city's CRM, in a real browser: filters, a contact's protocol
+details, groups and tags, in Korean and English; every page checked with axe and the HTML
+checker."""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.columns import utcnow
+from portal.contacts.models import Contact, ContactTag, GroupMember, Tier
+from portal.contacts.service import ensure_standard_groups
+from portal.extensions import db
+from tests.browser.conftest import axe_check
+
+pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
+
+PASSWORD = "namsan-tower-cable-88"  # noqa: S105 - test data
+
+
+def make_staff_and_contact(live_server):
+    tag = uuid.uuid4().hex[:10]
+    with live_server.app.app_context():
+        ensure_standard_groups()
+        staff = User(name="박지훈", email=f"staff-{tag}@seoul.example",
+                     password_hash=hash_password(PASSWORD), locale="ko", role=Role.staff,
+                     confirmed_at=utcnow())
+        contact = Contact(name=f"Ichiro Suzuki {tag}", email=f"suzuki-{tag}@example.jp",
+                          tier=Tier.global_leaders, nationality="JP", locale="ja")
+        db.session.add_all([staff, contact])
+        db.session.commit()
+        result = staff.email, contact.id, contact.name
+        db.session.remove()
+        return result
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_staff_filter_the_directory_and_keep_a_dignitarys_details(new_page, live_server, lang):
+    email, contact_id, name = make_staff_and_contact(live_server)
+    page = new_page()
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+
+    page.goto(f"/{lang}/staff/contacts?tier=global_leaders&nationality=JP")
+    axe_check(page)
+    page.get_by_role("link", name=name).click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/staff/contacts/{contact_id}")
+    axe_check(page)
+
+    # Protocol details and tags.
+    page.locator("details").filter(has=page.locator("#honorific")).locator("summary").click()
+    page.fill("#honorific", "Mr")
+    page.fill("#name_native", "鈴木 一郎")
+    page.select_option("#name_order", "family_first")
+    page.fill("#organisation", "Suzuki Holdings")
+    page.fill("#title", "Chief Executive")
+    page.fill("#tags", "FIAC 2026, speaker")
+    page.locator("form[action$='/details'] button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("main h1")).to_have_text(f"Mr {name}")
+    axe_check(page)
+
+    # Groups.
+    page.locator("details").filter(has=page.locator("form[action$='/groups']")) \
+        .locator("summary").click()
+    page.get_by_label(live_server.gettext(lang, "Honorary citizens of Seoul")
+                      if lang == "en" else "서울시 명예시민").check()
+    page.locator("form[action$='/groups'] button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    with live_server.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(
+            GroupMember.contact_id == contact_id)) == 1
+        tags = db.session.scalars(sa.select(ContactTag.tag).where(
+            ContactTag.contact_id == contact_id).order_by(ContactTag.tag)).all()
+        assert tags == ["fiac 2026", "speaker"]
+        db.session.remove()
+
+    page.goto(f"/{lang}/staff/contacts/groups")
+    axe_check(page)
+    page.goto(f"/{lang}/staff/contacts/groups/new")
+    axe_check(page)
+    code = f"g-{uuid.uuid4().hex[:8]}"
+    page.fill("#code", code)
+    page.fill("#name_en", f"Delegation {code}")
+    page.fill("#name_ko", f"대표단 {code}")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main h1")).to_be_visible()
+    axe_check(page)
