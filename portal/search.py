@@ -19,6 +19,8 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()  # nothing to decompose: the common case, made cheap
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(
         c for c in decomposed if not unicodedata.combining(c) or c in _KEPT_MARKS

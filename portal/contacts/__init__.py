@@ -26,7 +26,7 @@ def _panel_numbers():
 
 
 def init_app(app: Flask) -> None:
-    from . import audit_actions, service, staff  # noqa: F401  (staff adds the routes)
+    from . import audit_actions, service, staff, transfer  # noqa: F401  (they add the routes)
     from .demo import seed
 
     app.register_blueprint(staff_bp)
@@ -44,3 +44,6 @@ def init_app(app: Flask) -> None:
                          order=20))
     add_seeder(app, "contacts", seed)
     audit_actions.register(app)
+    transfer.register(app)
+    add_menu_entry(app, "contacts_tools", MenuEntry(label=_l("Import contacts from CSV"),
+                                                    endpoint="contacts_staff.import_contacts"))

@@ -3,6 +3,7 @@ details, groups and tags, in Korean and English; every page checked with axe and
 checker."""
 
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -91,3 +92,35 @@ def test_staff_filter_the_directory_and_keep_a_dignitarys_details(new_page, live
     page.locator("main form button[type=submit]").click()
     expect(page.locator("main h1")).to_be_visible()
     axe_check(page)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_staff_import_contacts_from_csv_after_checking_them(new_page, live_server, lang,
+                                                             tmp_path):
+    email, _contact_id, _name = make_staff_and_contact(live_server)
+    tag = uuid.uuid4().hex[:8]
+    sample = (Path(__file__).parents[2] / "docs" / "contacts-sample.csv").read_text("utf-8-sig")
+    # Addresses of their own, so the two languages' runs each add new contacts.
+    upload = tmp_path / "contacts.csv"
+    upload.write_text(sample.replace("@", f"+{tag}@"), "utf-8-sig")
+    page = new_page()
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto(f"/{lang}/staff/contacts/import")
+    axe_check(page)
+    page.set_input_files("input[type=file]", str(upload))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("form[action$='/import/confirm']")).to_be_visible()
+    axe_check(page)
+    with live_server.app.app_context():
+        assert not db.session.scalar(sa.select(sa.func.count()).where(
+            Contact.email.like(f"%+{tag}@%")))  # nothing written before confirming
+        db.session.remove()
+    page.locator("form[action$='/import/confirm'] button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    with live_server.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).where(
+            Contact.email.like(f"%+{tag}@%"))) > 0
+        db.session.remove()
