@@ -1,5 +1,7 @@
 """Staff pages of the contact directory: people with accounts, contacts, classification."""
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -138,7 +140,8 @@ def contact_details(contact_id: int):
                 nationality=form.nationality.data or None, locale=form.locale.data,
                 district=form.district.data,
             )
-            service.set_tags(contact, (form.tags.data or "").split(","))
+            # Commas as typed on any keyboard (full-width in Chinese and Japanese), or semicolons.
+            service.set_tags(contact, re.split(r"[,，、;；]", form.tags.data or ""))
         except ValidationError as error:
             db.session.rollback()
             apply_error(form, error)

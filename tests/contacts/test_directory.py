@@ -69,7 +69,7 @@ def test_staff_keep_protocol_details_and_tags(client, login, staff_user, create_
         "honorific": "H.E.", "name": "Jean-Luc Moreau", "name_native": "Jean-Luc Moreau",
         "name_latin": "Jean-Luc Moreau", "name_order": "given_first", "email": "jl@example.fr",
         "organisation": "Embassy of France", "title": "Ambassador", "nationality": "FR",
-        "locale": "en", "district": "yongsan", "tags": "G20 delegation, speaker 2026, ",
+        "locale": "en", "district": "yongsan", "tags": "G20 delegation， speaker 2026、",
     }, page=f"/en/staff/contacts/{contact.id}")
     assert response.status_code == 302
     db.session.refresh(contact)
