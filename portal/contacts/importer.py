@@ -26,6 +26,7 @@ from ..accounts.models import Affiliation, User
 from ..addresses import normalise_email
 from ..audit import AuditLog, audit
 from ..columns import utcnow
+from ..csvfiles import revived
 from ..districts import District
 from ..errors import ValidationError
 from ..extensions import db
@@ -59,8 +60,6 @@ EXTRA_CELLS = _l("This row has more cells than the first row has columns.")
 
 # Characters no one-line cell may hold, as portal.forms refuses them in one-line fields.
 _SINGLE_LINE_BANNED = frozenset({"Cc", "Cf", "Zl", "Zp"})
-# Formula prefixes ``_inert`` neutralises on export, undone on import.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _PLAIN_LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
 
@@ -241,8 +240,7 @@ def _header(cells: list[str]) -> list[str | None]:
 
 def _clean(cell: str, column: str) -> str:
     """A non-empty stripped cell, refused if it holds hidden characters or is too long."""
-    if cell[0] == "'" and cell[1:2] and cell[1] in _FORMULA_STARTS:
-        cell = cell[1:]  # written inert by the export
+    cell = revived(cell)  # a formula-looking cell the export wrote inert
     if not cell.isprintable():  # a fast test passed by nearly every cell
         if "\x00" in cell:
             raise _Refused(CONTROL_CHARACTERS)
@@ -660,22 +658,3 @@ def export_rows(contacts: sa.Select) -> Iterator[list[str]]:
 
 def _name(member) -> str:
     return member.name if member is not None else ""
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """CSV text, UTF-8 with a byte order mark, cells that look like formulas made inert."""
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_inert(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _inert(cell):
-    """A cell a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    if isinstance(cell, str) and cell[:1] in _FORMULA_STARTS:
-        return "'" + cell
-    return cell

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired
 
 from ..audit import AuditAction, register_action
 from ..columns import utcnow
+from ..csvfiles import csv_lines
 from ..extensions import db
 from ..forms import REQUIRED, PortalForm
 from ..images import photo_byte_limit
@@ -109,7 +110,7 @@ def export_contacts():
     """Download the directory as filtered, in the columns the import reads."""
     _form, filters = directory_form()
     output = io.BytesIO()
-    for line in importer.csv_lines(importer.export_rows(service.directory(**filters))):
+    for line in csv_lines(importer.export_rows(service.directory(**filters))):
         output.write(line.encode("utf-8"))
     output.seek(0)
     filename = f"contacts-{utcnow().astimezone(SEOUL):%Y%m%d-%H%M}.csv"

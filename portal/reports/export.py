@@ -1,7 +1,5 @@
 """The triage queue as CSV: UTF-8 with a byte order mark, so spreadsheets read every script."""
 
-import csv
-import io
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -34,22 +32,3 @@ def export_rows(reports, *, language_names):
 
 def _csv_time(value) -> str:
     return value.astimezone(SEOUL).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def csv_lines(rows):
-    """CSV text, UTF-8 with a byte order mark, cells that look like formulas made inert."""
-    yield "\ufeff"
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_inert(cell) for cell in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def _inert(cell):
-    """A cell a spreadsheet would run as a formula (=, +, -, @) is written as text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell

@@ -25,6 +25,7 @@ from ..accounts.service import get_staff_or_404, staff_accounts
 from ..audit import history_of
 from ..columns import utcnow
 from ..contacts.models import Tier
+from ..csvfiles import csv_lines
 from ..districts import District
 from ..errors import Conflict, ValidationError
 from ..extensions import db
@@ -32,7 +33,7 @@ from ..forms import apply_error
 from ..i18n import current_lang, localized
 from ..paging import paginate
 from . import queue, service, staff_bp
-from .export import csv_lines, export_rows
+from .export import export_rows
 from .forms import (
     AssignForm,
     BulkForm,
