@@ -34,7 +34,7 @@ from ..forms import CONTROL_CHARACTERS, REQUIRED, SINGLE_LINE, TOO_LONG
 from ..i18n import COUNTRY_CODES, LOCALES
 from .models import Contact, ContactTag, Group, GroupMember, NameOrder, Tier, search_text_of
 from .service import normalise_tag
-from .signals import contact_classified
+from .signals import contacts_classified
 
 COLUMNS = ("email", "name", "honorific", "name_native", "name_latin", "name_order",
            "organisation", "position", "tier", "affiliation", "nationality", "language",
@@ -625,8 +625,7 @@ def _announce(contact_ids: list[int]) -> None:
     for among in _matching(Contact.id, contact_ids):
         contacts = db.session.scalars(sa.select(Contact).where(among)
                                       .execution_options(populate_existing=True))
-        for contact in contacts.all():
-            contact_classified.send(contact)
+        contacts_classified.send(contacts.all())
 
 
 # -- Export -----------------------------------------------------------------------------------

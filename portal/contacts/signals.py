@@ -6,6 +6,9 @@ _signals = Namespace()
 
 #: sent with ``contact`` after staff changed its tier or affiliation (flushed, not committed).
 contact_classified = _signals.signal("contact-classified")
+#: sent with ``contacts`` (a list) after many were reclassified at once (an import): one
+#: signal for all, so a follower can update them in a few statements.
+contacts_classified = _signals.signal("contacts-classified")
 #: sent with ``contact`` and ``sections`` (a list of ContactSection to add to) when staff open
 #: a contact's page: higher domains show what they hold about the person.
 contact_page = _signals.signal("contact-page")

@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
     account_signals.data_export.connect(service.export_reports)
     account_signals.data_view.connect(service.show_reports)
     contact_signals.contact_classified.connect(service.follow_tier)
+    contact_signals.contacts_classified.connect(service.follow_tiers)
     contact_signals.contact_page.connect(service.show_on_contact_page)
     add_menu_entry(app, "main", MenuEntry(label=_l("My reports"), endpoint="reports.mine",
                                           order=60, visible=SIGNED_IN))

@@ -487,6 +487,23 @@ def follow_tier(contact: Contact, **extra: Any) -> None:
     )
 
 
+def follow_tiers(contacts: list[Contact], **extra: Any) -> None:
+    """Many reclassified reporters' open reports take their new places: one statement a tier."""
+    by_tier: dict[Tier, list[int]] = {}
+    for contact in contacts:
+        if contact.user_id is not None:
+            by_tier.setdefault(contact.tier, []).append(contact.user_id)
+    for tier, user_ids in by_tier.items():
+        for start in range(0, len(user_ids), 500):
+            db.session.execute(
+                sa.update(Report)
+                .where(Report.reporter_id.in_(user_ids[start:start + 500]),
+                       Report.status.in_(list(OPEN_STATUSES)))
+                .values(tier_rank=TIER_RANK[tier], version=Report.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+
+
 # -- The workflow -----------------------------------------------------------------------------
 
 # Which statuses each staff action may start from.
