@@ -20,12 +20,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, StopValidation
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget, PasswordInput, Select, html_params
 
 from .addresses import normalise_email
 from .enums import LabelledEnum
 from .errors import TooManyAttempts, ValidationError
+from .i18n import LOCALES
 
 REQUIRED = _l("This field is required.")
 TOO_LONG = _l("This is too long.")
@@ -296,3 +297,32 @@ def refuse_attempt(form: FlaskForm, error: TooManyAttempts) -> tuple[int, dict[s
     """Keep the form on screen with the real waiting time; return the 429 status and headers."""
     form.form_errors.append(wait_message(error.retry_after))
     return 429, {"Retry-After": str(error.retry_after)}
+
+
+# -- Text staff write in every UI language ----------------------------------------------------
+
+
+def locale_fields(form_class, prefix: str, label, *, textarea: bool = False,
+                  required_en: bool = True, max_length: int = 200):
+    """Add one field per UI language (``<prefix>_en`` ...) to ``form_class``."""
+    for code, language in LOCALES.items():
+        validators = [DataRequired(REQUIRED)] if code == "en" and required_en else [Optional()]
+        validators.append(Length(max=max_length, message=TOO_LONG))
+        field_class = TextAreaField if textarea else StringField
+        setattr(form_class, f"{prefix}_{code}", field_class(
+            _l("%(what)s in %(language)s", what=label, language=language),
+            validators=validators,
+        ))
+    return form_class
+
+
+def locale_values(form, prefix: str) -> dict[str, str]:
+    """The non-empty per-language values of a form's ``<prefix>_<code>`` fields."""
+    values = {code: (form[f"{prefix}_{code}"].data or "").strip() for code in LOCALES}
+    return {code: value for code, value in values.items() if value}
+
+
+def locale_data(values: dict[str, str] | None, prefix: str) -> dict[str, str]:
+    """Per-language text as the data of ``<prefix>_<code>`` fields (to fill a form)."""
+    values = values or {}
+    return {f"{prefix}_{code}": values.get(code, "") for code in LOCALES}

@@ -18,6 +18,7 @@ from ..forms import (
     PortalForm,
     as_choices,
     domain_rule,
+    locale_fields,
     name_field,
 )
 from ..i18n import LOCALES, country_choices, localized
@@ -161,8 +162,4 @@ class GroupForm(PortalForm):
     ])
 
 
-for _code, _language in LOCALES.items():
-    setattr(GroupForm, f"name_{_code}", StringField(
-        _l("%(what)s in %(language)s", what=pgettext("thing", "Name"), language=_language),
-        validators=([DataRequired(REQUIRED)] if _code == "en" else [Optional()])
-        + [Length(max=200, message=TOO_LONG)]))
+locale_fields(GroupForm, "name", pgettext("thing", "Name"))

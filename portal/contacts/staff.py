@@ -11,8 +11,7 @@ from ..accounts.service import get_user_or_404, user_list
 from ..audit import history_of
 from ..errors import ValidationError
 from ..extensions import db
-from ..forms import apply_error
-from ..i18n import LOCALES
+from ..forms import apply_error, locale_data, locale_values
 from ..paging import paginate
 from . import service, staff_bp
 from .forms import (
@@ -179,12 +178,10 @@ def group(group_id: int | None):
     existing = service.get_group_or_404(group_id) if group_id else None
     data = None
     if existing is not None and request.method == "GET":
-        data = {"code": existing.code,
-                **{f"name_{code}": existing.names.get(code, "") for code in LOCALES}}
+        data = {"code": existing.code, **locale_data(existing.names, "name")}
     form = GroupForm(data=data)
     if form.validate_on_submit():
-        names = {code: form[f"name_{code}"].data.strip() for code in LOCALES
-                 if (form[f"name_{code}"].data or "").strip()}
+        names = locale_values(form, "name")
         try:
             saved = service.save_group(existing, by=current_user, code=form.code.data,
                                        names=names)

@@ -44,6 +44,7 @@ from ..forms import (
     as_choices,
     domain_rule,
     email_field,
+    locale_fields,
     name_field,
 )
 from ..i18n import LOCALES, RESIDENT_LOCALES, localized
@@ -327,26 +328,6 @@ class MySettingsForm(PortalForm):
         self.languages.choices = list(languages)
         self.categories.choices = [(c.id, localized(c.names)) for c in categories]
         self.tiers.choices = [(tier.name, tier.label) for tier in Tier]
-
-
-def locale_fields(form_class, prefix: str, label, *, textarea: bool = False,
-                  required_en: bool = True, max_length: int = 200):
-    """Add one field per UI language (``<prefix>_en`` ...) to ``form_class``."""
-    for code, language in LOCALES.items():
-        validators = [DataRequired(REQUIRED)] if code == "en" and required_en else [Optional()]
-        validators.append(Length(max=max_length, message=TOO_LONG))
-        field_class = TextAreaField if textarea else StringField
-        setattr(form_class, f"{prefix}_{code}", field_class(
-            _l("%(what)s in %(language)s", what=label, language=language),
-            validators=validators,
-        ))
-    return form_class
-
-
-def locale_values(form, prefix: str) -> dict[str, str]:
-    """The non-empty per-language values of a form's ``<prefix>_<code>`` fields."""
-    values = {code: (form[f"{prefix}_{code}"].data or "").strip() for code in LOCALES}
-    return {code: value for code, value in values.items() if value}
 
 
 class CategoryForm(PortalForm):

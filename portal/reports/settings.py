@@ -8,8 +8,7 @@ from ..accounts.service import staff_accounts
 from ..contacts.models import Tier
 from ..errors import ValidationError
 from ..extensions import db
-from ..forms import apply_error
-from ..i18n import LOCALES
+from ..forms import apply_error, locale_data, locale_values
 from ..paging import paginate
 from ..staffdesk import staff_blueprint
 from . import service, staff_bp
@@ -19,7 +18,6 @@ from .forms import (
     MySettingsForm,
     TargetsForm,
     TeamForm,
-    locale_values,
 )
 from .models import CannedResponse, Category, Team
 from .staff import language_choices
@@ -67,10 +65,6 @@ def overview():
     )
 
 
-def _name_data(names: dict[str, str], prefix: str = "name") -> dict[str, str]:
-    return {f"{prefix}_{code}": names.get(code, "") for code in LOCALES}
-
-
 @admin_bp.route("/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
 @admin_bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
 def category(category_id: int | None):
@@ -80,7 +74,7 @@ def category(category_id: int | None):
     if existing is not None and request.method == "GET":
         data = {"code": existing.code, "team": str(existing.team_id or ""),
                 "position": existing.position, "catch_all": existing.catch_all,
-                "active": existing.active, **_name_data(existing.names)}
+                "active": existing.active, **locale_data(existing.names, "name")}
     form = CategoryForm(data=data, teams=service.teams())
     if form.validate_on_submit():
         try:
@@ -109,7 +103,7 @@ def team(team_id: int | None):
     data = None
     if existing is not None and request.method == "GET":
         data = {"code": existing.code, "members": service.team_members(existing),
-                **_name_data(existing.names)}
+                **locale_data(existing.names, "name")}
     form = TeamForm(data=data, staff=list(db.session.scalars(staff_accounts())))
     if form.validate_on_submit():
         try:
@@ -133,8 +127,8 @@ def text(text_id: int | None):
     existing = db.get_or_404(CannedResponse, text_id) if text_id else None
     data = None
     if existing is not None and request.method == "GET":
-        data = {"kind": existing.kind, **_name_data(existing.names),
-                **_name_data(existing.texts, "text")}
+        data = {"kind": existing.kind, **locale_data(existing.names, "name"),
+                **locale_data(existing.texts, "text")}
     form = CannedForm(data=data)
     if form.validate_on_submit():
         try:
