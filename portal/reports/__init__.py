@@ -47,6 +47,11 @@ def _describe_new(params: dict) -> dict:
 
 KINDS = (
     NotificationKind(
+        name="reports.received", label=_l("Receipts for my reports"),
+        message=_l("The city has received your report “%(title)s” as number %(number)s."),
+        link=_report_link, existing=_existing,
+    ),
+    NotificationKind(
         name="reports.status", label=_l("Changes to my reports"),
         message=_l("Your report “%(title)s” is now: %(status)s."),
         link=_report_link, existing=_existing, describe=_describe_status,

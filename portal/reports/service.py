@@ -444,6 +444,9 @@ def receive(report: Report, *, now: datetime | None = None) -> None:
     report.acknowledge_due_at = add_working_days(now, acknowledge_days)
     report.resolve_due_at = add_working_days(now, resolve_days)
     report.due_at = report.acknowledge_due_at
+    # A receipt with the report's number, as a city office gives one at the counter.
+    notify(report.reporter, "reports.received", obj_type="report", obj_id=report.id,
+           params={"title": report.title, "number": report.id})
     tell_followers(report)
 
 

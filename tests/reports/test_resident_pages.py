@@ -654,11 +654,14 @@ def test_a_staff_status_change_tells_the_reporter_in_their_language(app, client,
                       page=f"/ko/staff/reports/{report.id}")
 
     assert response.status_code == 302
-    [notification] = db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == reporter.id)).all()
+    # The receipt given when the report arrived, then the news of the status change.
+    receipt, notification = db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == reporter.id)
+        .order_by(Notification.id)).all()
+    assert receipt.kind == "reports.received"
     assert notification.kind == "reports.status"
     assert (notification.object_type, notification.object_id) == ("report", report.id)
-    [mail] = outbox(reporter.email)
+    _receipt_mail, mail = outbox(reporter.email)
     assert mail.locale == "vi"
     assert "Đèn đường <b>hỏng</b>" in mail.text
     assert translated(app, "vi", "Acknowledged") in mail.text

@@ -283,3 +283,19 @@ def test_queue_filters_combine(ctx, categories, create_user, staff_user):
     mine.due_at = MONDAY  # long past
     db.session.flush()
     assert ids(overdue=True) == {mine.id}
+
+
+def test_the_reporter_gets_a_receipt_with_the_number_when_the_city_receives_it(
+        ctx, categories, create_user):
+    newcomer = create_user(confirmed=False)
+    report = file(newcomer, categories)
+
+    def receipts():
+        return db.session.scalars(sa.select(Notification.params).where(
+            Notification.user_id == newcomer.id,
+            Notification.kind == "reports.received")).all()
+
+    assert receipts() == []  # not received yet: no receipt
+    service.receive_pending_reports(newcomer)
+    db.session.flush()
+    assert receipts() == [{"title": report.title, "number": report.id}]
