@@ -14,6 +14,7 @@ class OutboxStatus(enum.Enum):
     pending = "pending"
     sent = "sent"
     failed = "failed"  # gave up after the last attempt
+    dropped = "dropped"  # rendered at delivery, but what it was about is gone
 
 
 class OutboxMessage(db.Model):
@@ -35,5 +36,14 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A mail rendered when it is delivered, not when it is queued: ``kind`` names the
+    # renderer a domain registered, ``object_id`` the row it renders (an invitation, say).
+    # Subject and text stay empty until then. Bulk sends queue thousands of these in one
+    # statement instead of rendering thousands of templates inside a request.
+    kind: Mapped[str | None] = mapped_column(sa.String(60))
+    object_id: Mapped[int | None] = mapped_column()
 
-    __table_args__ = (sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_messages_object", "kind", "object_id"),
+    )

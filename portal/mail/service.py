@@ -1,17 +1,18 @@
 """Put mail in the outbox, in the recipient's language, and deliver what is due."""
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, url_for
+from flask import Flask, current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale, gettext
 
-from ..columns import utcnow
+from ..columns import UTCDateTime, utcnow
 from ..extensions import db
 from .backends import get_backend
 from .models import OutboxMessage, OutboxStatus
@@ -37,24 +38,98 @@ def external_url(endpoint: str, **values: Any) -> str:
 
 
 def queue_mail(*, to: str, locale: str, subject, template: str, **context) -> OutboxMessage:
-    """Render a mail in ``locale`` (text and HTML) and add it to the outbox.
+    """Render a mail in ``locale`` (see ``render_mail``) and add it to the outbox.
 
-    ``template`` names ``templates/mail/<template>.txt`` and ``.html``; ``subject`` is a lazy
-    string, evaluated in the recipient's language. The caller's transaction commits it together
-    with the change that caused it. Templates greet ``greeting_name`` when given, else nobody.
+    The caller's transaction commits it together with the change that caused it.
     """
+    rendered = render_mail(template, locale=locale, subject=subject, **context)
     with force_locale(locale):
-        context = {"greeting_name": None, **context, "mail_locale": locale}
-        message = OutboxMessage(
-            recipient=to,
-            sender_name=gettext("Seoul Foreigner Portal"),
-            locale=locale,
-            subject=str(subject),
-            text=render_template(f"mail/{template}.txt", **context),
-            html=render_template(f"mail/{template}.html", subject=str(subject), **context),
-        )
+        sender_name = gettext("Seoul Foreigner Portal")
+    message = OutboxMessage(recipient=to, sender_name=sender_name, locale=locale,
+                            subject=rendered.subject, text=rendered.text, html=rendered.html)
     db.session.add(message)
     return message
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a mail: an event's calendar entry, a QR code shown in the HTML part."""
+
+    filename: str
+    content_type: str  # "text/calendar", "image/png"
+    data: bytes
+    # Set for an image the HTML part shows with ``<img src="cid:...">``.
+    content_id: str | None = None
+
+
+@dataclass
+class RenderedMail:
+    """What a renderer makes of a deferred outbox message, in the recipient's language."""
+
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+#: Turns a deferred message into its mail (called in the recipient's locale), or None when
+#: what it was about has gone (an invitation withdrawn): the message is then dropped.
+Renderer = Callable[[OutboxMessage], RenderedMail | None]
+
+
+def register_renderer(app: Flask, kind: str, renderer: Renderer) -> None:
+    """Let a domain render its ``kind`` of deferred mail when the worker delivers it."""
+    app.extensions.setdefault("mail_renderers", {})[kind] = renderer
+
+
+def render_mail(template: str, *, locale: str, subject, **context) -> RenderedMail:
+    """Render ``templates/mail/<template>.txt`` and ``.html`` in ``locale``.
+
+    ``subject`` is a lazy string, evaluated in that language. Templates greet
+    ``greeting_name`` when given, else nobody.
+    """
+    with force_locale(locale):
+        subject = str(subject)
+        context = {"greeting_name": None, **context, "mail_locale": locale}
+        return RenderedMail(
+            subject=subject,
+            text=render_template(f"mail/{template}.txt", **context),
+            html=render_template(f"mail/{template}.html", subject=subject, **context),
+        )
+
+
+def queue_deferred(*, to: str, locale: str, kind: str, object_id: int) -> OutboxMessage:
+    """Queue one mail that the ``kind`` renderer writes at delivery, in the caller's transaction."""
+    message = OutboxMessage(recipient=to, locale=locale, subject="", text="", kind=kind,
+                            object_id=object_id)
+    db.session.add(message)
+    return message
+
+
+def queue_deferred_from(select: sa.Select, *, kind: str) -> None:
+    """Queue one deferred mail per row of ``select`` (recipient, locale, object id), in one
+    statement: thousands of invitations are queued without rendering anything."""
+    now = utcnow()
+    rows = select.subquery()
+    recipient, locale, object_id = rows.c
+    insert = sa.insert(OutboxMessage).from_select(
+        ["recipient", "locale", "object_id", "kind", "subject", "text", "status", "attempts",
+         "next_attempt_at", "created_at"],
+        sa.select(recipient, locale, object_id, sa.literal(kind), sa.literal(""),
+                  sa.literal(""), sa.literal(OutboxStatus.pending.name), sa.literal(0),
+                  sa.literal(now, UTCDateTime), sa.literal(now, UTCDateTime)),
+    )
+    # No row count returned: psycopg reports -1 for INSERT ... SELECT through SQLAlchemy.
+    db.session.execute(insert)
+
+
+def deferred_counts(kind: str, object_ids: sa.Select) -> dict[OutboxStatus, int]:
+    """How the deferred mails of ``kind`` about ``object_ids`` stand (queued, sent, failed)."""
+    return dict(db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count())
+        .where(OutboxMessage.kind == kind, OutboxMessage.object_id.in_(object_ids))
+        .group_by(OutboxMessage.status)
+    ).all())
 
 
 def forget_recipient(address: str) -> int:
@@ -79,31 +154,56 @@ def outbox_counts() -> dict[str, int]:
 
 
 def prune_outbox(*, older_than: timedelta) -> int:
-    """Delete sent and failed messages older than ``older_than``: mail holds personal data."""
+    """Delete handled messages older than ``older_than``: mail holds personal data."""
     cutoff = utcnow() - older_than
     result = db.session.execute(
         sa.delete(OutboxMessage).where(
-            OutboxMessage.status.in_([OutboxStatus.sent, OutboxStatus.failed]),
+            OutboxMessage.status != OutboxStatus.pending,
             OutboxMessage.created_at < cutoff,
         )
     )
     return result.rowcount
 
 
-def build_email(message: OutboxMessage) -> EmailMessage:
-    """Turn an outbox row into a MIME message with text and HTML parts."""
+def render_deferred(message: OutboxMessage) -> RenderedMail | None:
+    """Render a deferred message with its kind's renderer, in the recipient's language."""
+    renderer = current_app.extensions.get("mail_renderers", {}).get(message.kind)
+    if renderer is None:
+        raise LookupError(f"no renderer for outbox messages of kind {message.kind!r}")
+    with force_locale(message.locale):
+        rendered = renderer(message)
+        if rendered is not None and message.sender_name is None:
+            message.sender_name = gettext("Seoul Foreigner Portal")
+    return rendered
+
+
+def build_email(message: OutboxMessage, rendered: RenderedMail | None = None) -> EmailMessage:
+    """Turn an outbox row into a MIME message with text and HTML parts (and attachments)."""
+    if rendered is None:
+        rendered = RenderedMail(subject=message.subject, text=message.text, html=message.html)
     configured_name, address = parseaddr(current_app.config["MAIL_SENDER"])
     domain = address.rsplit("@", 1)[-1] or "localhost"
     email = EmailMessage()
     email["From"] = formataddr((message.sender_name or configured_name, address))
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = rendered.subject
     email["Date"] = format_datetime(message.created_at)
     # A stable id lets a receiving server spot a message delivered twice after a crash.
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
-    email.set_content(message.text)
-    if message.html:
-        email.add_alternative(message.html, subtype="html")
+    email.set_content(rendered.text)
+    if rendered.html:
+        email.add_alternative(rendered.html, subtype="html")
+    for attachment in rendered.attachments:
+        maintype, subtype = attachment.content_type.split("/", 1)
+        if attachment.content_id and rendered.html:
+            # Shown inside the HTML part: a related part of it, not a separate file.
+            email.get_body(("html",)).add_related(
+                attachment.data, maintype=maintype, subtype=subtype,
+                cid=f"<{attachment.content_id}>", filename=attachment.filename,
+            )
+        else:
+            email.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
+                                 filename=attachment.filename)
     # After the body: set_content() clears every Content-* header.
     email["Content-Language"] = message.locale
     return email
@@ -119,10 +219,11 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    dropped: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retried + self.failed
+        return self.sent + self.retried + self.failed + self.dropped
 
 
 def _claim_next(now: datetime) -> OutboxMessage | None:
@@ -151,7 +252,13 @@ def deliver_due(*, limit: int | None = None) -> DeliveryReport:
                 break
             message.attempts += 1
             try:
-                backend.send(build_email(message), message_id=message.id)
+                rendered = render_deferred(message) if message.kind else None
+                if message.kind and rendered is None:
+                    message.status = OutboxStatus.dropped
+                    report.dropped += 1
+                    db.session.commit()
+                    continue
+                backend.send(build_email(message, rendered), message_id=message.id)
             except Exception as error:  # noqa: BLE001 - any failure is retried later
                 message.last_error = f"{type(error).__name__}: {error}"[:2000]
                 if message.attempts >= max_attempts:

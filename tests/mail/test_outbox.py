@@ -155,3 +155,66 @@ def test_prune_deletes_old_sent_and_failed_mail_only(app):
     assert "deleted 2 message(s)" in result.output
     remaining = db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
     assert remaining == [rows[2].id, rows[3].id]
+
+
+def _render_greeting(message):
+    """A renderer as a domain registers one: None when its object is gone."""
+    from flask_babel import gettext
+
+    from portal.mail.service import Attachment, RenderedMail
+
+    if message.object_id == 404:
+        return None
+    return RenderedMail(
+        subject=gettext("Welcome"), text=f"object {message.object_id}",
+        html=f'<p>object {message.object_id}</p><img src="cid:code-{message.object_id}">',
+        attachments=[
+            Attachment("event.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+            Attachment("code.png", "image/png", b"\x89PNG-not-really",
+                       content_id=f"code-{message.object_id}"),
+        ],
+    )
+
+
+def test_deferred_mail_is_queued_in_one_statement_and_rendered_at_delivery(
+    app, smtp_server, count_queries
+):
+    from portal.mail.service import queue_deferred_from, register_renderer
+
+    register_renderer(app, "test.greeting", _render_greeting)
+    rows = sa.union_all(*(
+        sa.select(sa.literal(f"p{i}@example.org"), sa.literal(locale), sa.literal(i))
+        for i, locale in ((1, "ko"), (2, "ja"), (404, "en"))
+    ))
+    with count_queries() as queries:
+        queue_deferred_from(sa.select(rows.subquery()), kind="test.greeting")
+    assert len(queries) == 1
+    db.session.commit()
+    queued = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [m.text for m in queued] == ["", "", ""]  # nothing rendered in the request
+    report = deliver_due()
+    assert (report.sent, report.dropped) == (2, 1)
+    by_recipient = {m["To"]: email.message_from_bytes(m.as_bytes(), policy=policy.default)
+                    for m in smtp_server.received}
+    assert set(by_recipient) == {"p1@example.org", "p2@example.org"}
+    korean = by_recipient["p1@example.org"]
+    assert korean["Subject"] == "환영합니다"  # rendered in the recipient's language
+    assert korean["Content-Language"] == "ko"
+    assert korean.get_body(("plain",)).get_content().strip() == "object 1"
+    [calendar] = [part for part in korean.iter_attachments()
+                  if part.get_content_type() == "text/calendar"]
+    assert calendar.get_filename() == "event.ics"
+    # The image is a related part of the HTML, found by the cid the HTML names.
+    [image] = [part for part in korean.walk() if part.get_content_type() == "image/png"]
+    assert image["Content-ID"] == "<code-1>"
+    dropped = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.object_id == 404))
+    assert dropped.status is OutboxStatus.dropped
+
+
+def test_a_deferred_mail_without_a_renderer_is_retried_not_lost(app, smtp_server):
+    from portal.mail.service import queue_deferred
+
+    queue_deferred(to="x@example.org", locale="en", kind="test.unknown", object_id=1)
+    db.session.commit()
+    assert deliver_due().retried == 1
+    assert smtp_server.received == []
