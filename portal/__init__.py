@@ -17,6 +17,7 @@ from . import (
     contacts,
     demo,
     errors,
+    events,
     i18n,
     mail,
     notifications,
@@ -36,7 +37,7 @@ from .security import init_security
 
 # The domains in layer order (DESIGN.md): each may use the ones before it, never after. Their
 # seeders run in this order too.
-DOMAINS = (mail, accounts, notifications, contacts, reports, api, admin)
+DOMAINS = (mail, accounts, notifications, contacts, reports, events, api, admin)
 
 
 def default_config() -> type[Config]:

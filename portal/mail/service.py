@@ -201,6 +201,10 @@ def build_email(message: OutboxMessage, rendered: RenderedMail | None = None) ->
                 attachment.data, maintype=maintype, subtype=subtype,
                 cid=f"<{attachment.content_id}>", filename=attachment.filename,
             )
+        elif maintype == "text":
+            # Text (a calendar file) goes as UTF-8 text, so its names keep their script.
+            email.add_attachment(attachment.data.decode("utf-8"), subtype=subtype,
+                                 charset="utf-8", filename=attachment.filename)
         else:
             email.add_attachment(attachment.data, maintype=maintype, subtype=subtype,
                                  filename=attachment.filename)

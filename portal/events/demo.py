@@ -1,0 +1,5 @@
+"""Demo events and invitations."""
+
+
+def seed() -> str | None:
+    return None

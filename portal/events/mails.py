@@ -1,0 +1,99 @@
+"""The mail this domain sends, rendered by the outbox worker at delivery in the guest's language.
+
+Invitations are queued by the thousand in one statement (``service.send_invitations``); each
+is written here, when it leaves, from the invitation as it then stands.
+"""
+
+import io
+from contextlib import contextmanager
+
+import segno
+from flask import Flask, g
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..i18n import format_datetime
+from ..mail.models import OutboxMessage
+from ..mail.service import Attachment, RenderedMail, external_url, register_renderer, render_mail
+from . import service
+from .calendar import event_ics
+from .models import Answer, Invitation, Place
+from .tokens import rsvp_token
+
+SUBJECTS = {
+    service.MAIL_INVITATION: _l("Invitation: %(title)s"),
+    service.MAIL_INVITATION_REMINDER: _l("Reminder: please answer the invitation to %(title)s"),
+    service.MAIL_OFFER: _l("A place has become free for you: %(title)s"),
+    service.MAIL_REMINDER: _l("See you soon: %(title)s"),
+}
+ANSWER_SUBJECTS = {
+    Place.confirmed: _l("Your place is confirmed: %(title)s"),
+    Place.waiting: _l("You are on the waiting list: %(title)s"),
+    None: _l("We have noted your answer: %(title)s"),
+}
+
+
+@contextmanager
+def _page_language(lang: str):
+    """Dates and text helpers read the page language from ``g``: set it for the mail."""
+    saved = g.get("lang")
+    g.lang = lang
+    try:
+        yield
+    finally:
+        g.lang = saved
+
+
+def rsvp_link(invitation: Invitation, lang: str) -> str:
+    token = rsvp_token(invitation.id, invitation.event_id, invitation.contact_id)
+    return external_url("invitations.rsvp", lang=lang, token=token)
+
+
+def checkin_qr(invitation: Invitation) -> segno.QRCode:
+    """The QR code staff scan at the door: it holds the guest's check-in code only."""
+    return segno.make(invitation.checkin_code, error="m")
+
+
+def qr_png(invitation: Invitation) -> bytes:
+    buffer = io.BytesIO()
+    checkin_qr(invitation).save(buffer, kind="png", scale=6, border=4)
+    return buffer.getvalue()
+
+
+def render(message: OutboxMessage) -> RenderedMail | None:
+    invitation = db.session.get(Invitation, message.object_id)
+    if invitation is None:
+        return None  # withdrawn, or the person erased
+    lang = message.locale
+    event = invitation.event
+    with _page_language(lang):
+        title = service.event_title(event, lang)
+        if message.kind == service.MAIL_ANSWER:
+            subject = ANSWER_SUBJECTS.get(invitation.place, ANSWER_SUBJECTS[None])
+        else:
+            subject = SUBJECTS[message.kind]
+        confirmed = invitation.place is Place.confirmed and invitation.checkin_code
+        rendered = render_mail(
+            "events/event", locale=lang, subject=subject % {"title": title},
+            greeting_name=invitation.contact.name, kind=message.kind, event=event,
+            title=title, description=service.event_description(event, lang),
+            starts=format_datetime(event.starts_at, "full"),
+            ends=format_datetime(event.ends_at, "short"),
+            deadline=format_datetime(event.rsvp_deadline, "medium")
+            if event.rsvp_deadline else None,
+            offer_until=format_datetime(invitation.offer_expires_at, "medium")
+            if invitation.offer_expires_at else None,
+            invitation=invitation, Answer=Answer, Place=Place, link=rsvp_link(invitation, lang),
+            qr_cid="checkin-code" if confirmed else None,
+        )
+    rendered.attachments.append(Attachment("event.ics", "text/calendar", event_ics(event, lang)))
+    if confirmed:
+        rendered.attachments.append(Attachment("check-in-code.png", "image/png",
+                                               qr_png(invitation), content_id="checkin-code"))
+    return rendered
+
+
+def register(app: Flask) -> None:
+    for kind in (service.MAIL_INVITATION, service.MAIL_INVITATION_REMINDER, service.MAIL_ANSWER,
+                 service.MAIL_OFFER, service.MAIL_REMINDER):
+        register_renderer(app, kind, render)
