@@ -176,6 +176,28 @@ def format_datetime(value, format: str = "medium") -> str:  # noqa: A002 - Babel
     return babel_format_datetime(value, format)
 
 
+def format_time_range(start, end) -> str:
+    """When something happens, in the reader's language and Seoul's clock.
+
+    One day: the full date and the hours ("Thursday, December 3, 2026, 7:00 – 9:00 PM",
+    "2026년 12월 3일 목요일 오후 7:00~9:00"); over several days, both ends in full.
+    """
+    from babel.dates import format_interval
+    from flask_babel import format_date, get_timezone
+
+    zone = get_timezone()
+    lang = current_lang()
+    locale = Locale.parse(lang)
+    if start.astimezone(zone).date() != end.astimezone(zone).date():
+        return f"{format_datetime(start, 'medium')} – {format_datetime(end, 'medium')}"
+    skeleton = "hm" if "h" in locale.time_formats["short"].pattern else "Hm"
+    hours = format_interval(start, end, skeleton, tzinfo=zone, locale=locale)
+    if lang == "ko":
+        hours = hours.replace("AM", "오전").replace("PM", "오후")
+    glue = locale.datetime_formats["medium"].replace("'", "")
+    return glue.replace("{1}", format_date(start, "full")).replace("{0}", hours)
+
+
 def localized(values: dict[str, str] | None, lang: str | None = None) -> str:
     """Text staff wrote in several languages, in ``lang`` (this page's), else in English."""
     if not values:
@@ -238,6 +260,7 @@ def init_app(app: Flask) -> None:
         return response
 
     app.jinja_env.filters["datetimeformat"] = format_datetime
+    app.jinja_env.globals["time_range"] = format_time_range
     app.jinja_env.globals.update(
         LOCALES=LOCALES,
         html_lang=html_lang,

@@ -20,7 +20,7 @@ from portal.extensions import cache, db, limiter
 
 pytest_plugins = [
     "tests.fixtures.accounts", "tests.fixtures.contacts", "tests.fixtures.mail",
-    "tests.fixtures.reports",
+    "tests.fixtures.reports", "tests.fixtures.shared",
 ]
 
 PG_URL = os.environ.get("DATABASE_URL_TEST", "postgresql://postgres@127.0.0.1:5432/test")

@@ -10,9 +10,10 @@ from contextlib import contextmanager
 import segno
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..i18n import format_datetime
+from ..i18n import format_datetime, format_time_range
 from ..mail.models import OutboxMessage
 from ..mail.service import Attachment, RenderedMail, external_url, register_renderer, render_mail
 from . import service
@@ -61,7 +62,8 @@ def qr_png(invitation: Invitation) -> bytes:
 
 
 def render(message: OutboxMessage) -> RenderedMail | None:
-    invitation = db.session.get(Invitation, message.object_id)
+    invitation = db.session.get(Invitation, message.object_id, options=[
+        joinedload(Invitation.event), joinedload(Invitation.contact)])
     if invitation is None:
         return None  # withdrawn, or the person erased
     lang = message.locale
@@ -72,13 +74,14 @@ def render(message: OutboxMessage) -> RenderedMail | None:
             subject = ANSWER_SUBJECTS.get(invitation.place, ANSWER_SUBJECTS[None])
         else:
             subject = SUBJECTS[message.kind]
-        confirmed = invitation.place is Place.confirmed and invitation.checkin_code
+        # The code goes with the answer and the reminder, not with the invitation itself.
+        confirmed = (message.kind in (service.MAIL_ANSWER, service.MAIL_REMINDER)
+                     and invitation.place is Place.confirmed and invitation.checkin_code)
         rendered = render_mail(
             "events/event", locale=lang, subject=subject % {"title": title},
             greeting_name=invitation.contact.name, kind=message.kind, event=event,
             title=title, description=service.event_description(event, lang),
-            starts=format_datetime(event.starts_at, "full"),
-            ends=format_datetime(event.ends_at, "short"),
+            when=format_time_range(event.starts_at, event.ends_at),
             deadline=format_datetime(event.rsvp_deadline, "medium")
             if event.rsvp_deadline else None,
             offer_until=format_datetime(invitation.offer_expires_at, "medium")

@@ -13,24 +13,12 @@ from portal.accounts.models import User
 from portal.audit import AuditLog
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
-from tests.conftest import make_app
 from tests.fixtures.mail import Collector, free_port
 from tests.support.http import PASSWORD, csrf_token
 from tests.support.workers import deliver_worker, increment_worker
 
 pytestmark = [pytest.mark.no_transaction, pytest.mark.slow]
 SPAWN = multiprocessing.get_context("spawn")
-
-
-@pytest.fixture
-def shared_app(fresh_databases, tmp_path):
-    url = fresh_databases.new()
-    app = make_app(url, tmp_path)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def run_processes(target, args_list):

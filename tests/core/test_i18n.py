@@ -162,3 +162,31 @@ def test_the_commonest_nationalities_come_first(client, app):
     first_group = html.split("<optgroup", 2)[1]
     codes = re.findall(r'<option value="(\w\w)">', first_group)
     assert codes == list(app.config["COMMON_NATIONALITIES"])
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", "Thursday, December 3, 2026, 7:00 – 9:00 PM"),
+    ("ko", "2026년 12월 3일 목요일 오후 7:00~9:00"),
+    ("zh", "2026年12月3日星期四 19:00–21:00"),
+    ("ja", "2026年12月3日木曜日 19時00分～21時00分"),
+    ("vi", "19:00–21:00 Thứ Năm, 3 tháng 12, 2026"),
+])
+def test_a_time_range_reads_as_each_language_writes_it(app, lang, expected):
+    from portal.i18n import format_time_range
+
+    start = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # 19:00 in Seoul
+    with app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        text = format_time_range(start, start.replace(hour=12))
+    # CLDR puts narrow and thin spaces around the hours.
+    assert text.replace("\u202f", " ").replace("\u2009", " ") == expected
+
+
+def test_a_time_range_over_several_days_gives_both_dates(app):
+    from portal.i18n import format_time_range
+
+    start = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    with app.test_request_context("/en/"):
+        g.lang = "en"
+        text = format_time_range(start, start.replace(day=4))
+    assert "Dec 3, 2026" in text and "Dec 4, 2026" in text
