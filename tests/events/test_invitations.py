@@ -473,3 +473,45 @@ def test_merged_contacts_keep_every_invitation_without_doubling(app, create_even
                               .order_by(Invitation.event_id)).all()
     assert [(i.event_id, i.answer) for i in mine] == [(both.id, Answer.maybe),
                                                        (only_theirs.id, None)]
+
+
+def test_the_demo_shows_events_with_answers_of_every_kind(app, client):
+    from click.testing import CliRunner
+
+    from portal.accounts.demo import DEMO_PASSWORD, STAFF_EMAIL
+
+    result = CliRunner().invoke(app.cli, ["demo", "seed"])
+    assert "events: 4 events" in result.output, result.output
+    invitations = db.session.scalars(sa.select(Invitation)).all()
+    assert {i.answer for i in invitations} == {Answer.yes, Answer.no, Answer.maybe, None}
+    assert {i.place for i in invitations} >= {Place.confirmed, Place.waiting}
+    linked = [i for i in invitations if i.contact.user_id is not None]
+    assert linked  # the demo residents have something in their inbox
+    mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.kind == service.MAIL_INVITATION))
+    assert mails == len(invitations)
+    assert "events: already present" in CliRunner().invoke(app.cli, ["demo", "seed"]).output
+    sign_in(client, STAFF_EMAIL, DEMO_PASSWORD)
+    dashboard = client.get("/ko/staff/").get_data(as_text=True)
+    assert 'id="events-heading"' in dashboard
+
+
+def test_the_tick_command_passes_lapsed_offers_on_and_queues_reminders(
+    app, client, create_event, create_contact
+):
+    from click.testing import CliRunner
+
+    event = create_event(capacity=1, days=1)
+    first, second = create_contact(), create_contact()
+    _invite(event, first, second)
+    _answer(client, _invitation(event, first), "yes")
+    _answer(client, _invitation(event, second), "yes")
+    _answer(client, _invitation(event, first), "no")
+    offered = _invitation(event, second)
+    assert offered.place is Place.offered
+    offered.offer_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = CliRunner().invoke(app.cli, ["events", "tick"])
+    assert "lapsed offers: 1; reminders queued: 0" in result.output, result.output
+    db.session.refresh(offered)
+    assert offered.place is None
