@@ -3,6 +3,7 @@
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
+from ..accounts import signals as account_signals
 from ..contacts import signals as contact_signals
 from ..demo import add_seeder
 from ..notifications.kinds import NotificationKind, register_kind
@@ -56,6 +57,9 @@ def init_app(app: Flask) -> None:
     mails.register(app)
     audit_actions.register(app)
     contact_signals.contacts_merged.connect(service.move_invitations)
+    contact_signals.contact_page.connect(service.show_on_contact_page)
+    account_signals.data_export.connect(service.export_invitations)
+    account_signals.data_view.connect(service.show_invitations)
     add_menu_entry(app, "main", MenuEntry(label=_l("Events"), endpoint="events.index",
                                           order=50))
     add_menu_entry(app, "main", MenuEntry(label=_l("My invitations"),

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
+from sqlalchemy.orm import contains_eager
 
 from ..accounts.models import Affiliation, User
 from ..audit import audit
@@ -769,3 +770,54 @@ def move_invitations(kept: Contact, merged_id: int, **extra: Any) -> None:
 
 def kinds() -> list[EventKind]:
     return list(EventKind)
+
+
+# -- What other domains show about a person -----------------------------------------------------
+
+
+def show_on_contact_page(contact: Contact, *, sections: list, **extra: Any) -> None:
+    """Show staff, on a contact's page, the person's invitations and answers (the latest 20)."""
+    from ..contacts.service import ContactSection
+
+    stmt = sa.select(Invitation).where(Invitation.contact_id == contact.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    latest = list(db.session.scalars(
+        stmt.join(Event, Event.id == Invitation.event_id)
+        .options(contains_eager(Invitation.event))
+        .order_by(Event.starts_at.desc()).limit(20)))
+    sections.append(ContactSection(_("Invitations and answers"),
+                                   "events/contact_section.html",
+                                   {"invitations": latest, "total": total}, order=20))
+
+
+def export_invitations(user: User, *, data: dict[str, Any], **extra: Any) -> None:
+    """Add the person's invitations and answers to their data export."""
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        return
+    data["invitations"] = [{
+        "event": event_title(invitation.event, "en"),
+        "starts_at": invitation.event.starts_at.isoformat(),
+        "answer": invitation.answer.name if invitation.answer else None,
+        "place": invitation.place.name if invitation.place else None,
+        "companion": invitation.companion,
+        "listed_as_participant": invitation.listed,
+        "answered_at": invitation.answered_at.isoformat() if invitation.answered_at else None,
+        "checked_in_at": (invitation.checked_in_at.isoformat()
+                          if invitation.checked_in_at else None),
+    } for invitation in db.session.scalars(invitations_of(contact))]
+
+
+def show_invitations(user: User, *, sections: list, **extra: Any) -> None:
+    """Show the person how many invitations the portal keeps for them."""
+    from ..accounts.privacy import DataSection
+
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        return
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
+        Invitation.contact_id == contact.id)) or 0
+    if count:
+        sections.append(DataSection(_("Your invitations"), [
+            (_("Invitations to events, with your answers"), str(count)),
+        ]))

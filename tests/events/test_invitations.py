@@ -515,3 +515,22 @@ def test_the_tick_command_passes_lapsed_offers_on_and_queues_reminders(
     assert "lapsed offers: 1; reminders queued: 0" in result.output, result.output
     db.session.refresh(offered)
     assert offered.place is None
+
+
+def test_staff_see_a_contacts_invitations_and_residents_their_own_in_their_data(
+    app, client, create_event, create_contact, create_user, staff_user
+):
+    user = create_user()
+    contact = create_contact(user=user)
+    event = create_event(titles={"en": "Harvest dinner"})
+    _invite(event, contact)
+    _answer(client, _invitation(event, contact), "maybe")
+    sign_in(client, staff_user.email)
+    page = client.get(f"/en/staff/contacts/{contact.id}").get_data(as_text=True)
+    assert "Harvest dinner" in page and "Maybe" in page
+    from portal.accounts import signals
+
+    data = {}
+    signals.data_export.send(user, data=data)
+    [exported] = data["invitations"]
+    assert (exported["event"], exported["answer"]) == ("Harvest dinner", "maybe")
