@@ -714,6 +714,7 @@ def check_in(event: Event, *, by: User, code: str | None = None,
 def invitations_of(contact: Contact) -> sa.Select:
     """A person's invitations, upcoming events first."""
     return (sa.select(Invitation).join(Event, Event.id == Invitation.event_id)
+            .options(contains_eager(Invitation.event))
             .where(Invitation.contact_id == contact.id)
             .order_by((Event.ends_at < utcnow()), Event.starts_at, Invitation.id))
 

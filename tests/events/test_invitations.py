@@ -534,3 +534,22 @@ def test_staff_see_a_contacts_invitations_and_residents_their_own_in_their_data(
     signals.data_export.send(user, data=data)
     [exported] = data["invitations"]
     assert (exported["event"], exported["answer"]) == ("Harvest dinner", "maybe")
+
+
+def test_the_resident_pages_take_the_same_queries_for_one_event_or_many(
+    app, client, create_event, create_contact, create_user, count_queries
+):
+    user = create_user()
+    contact = create_contact(user=user)
+    sign_in(client, user.email)
+
+    def queries(path):
+        with count_queries() as counted:
+            assert client.get(path).status_code == 200
+        return len(counted)
+
+    _invite(create_event(public=True), contact)
+    few = [queries("/en/invitations/"), queries("/en/events/")]
+    for _ in range(4):
+        _invite(create_event(public=True), contact)
+    assert [queries("/en/invitations/"), queries("/en/events/")] == few
