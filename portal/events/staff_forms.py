@@ -272,8 +272,7 @@ class CheckInForm(PortalForm):
         DataRequired(REQUIRED), Length(max=40, message=TOO_LONG)],
         description=_l("Type the code under the guest’s QR code, or scan it."),
         render_kw={"autofocus": True, "inputmode": "text", "autocomplete": "off",
-                   "autocapitalize": "characters", "spellcheck": "false",
-                   "class": "checkin-code"})
+                   "autocapitalize": "characters", "spellcheck": "false"})
 
 
 class CheckInSearchForm(PortalForm):
