@@ -47,3 +47,5 @@ def init_app(app: Flask) -> None:
     transfer.register(app)
     add_menu_entry(app, "contacts_tools", MenuEntry(label=_l("Import contacts from CSV"),
                                                     endpoint="contacts_staff.import_contacts"))
+    add_menu_entry(app, "contacts_tools", MenuEntry(label=_l("Possible duplicates"),
+                                                    endpoint="contacts_staff.duplicates"))

@@ -28,6 +28,16 @@ def _describe_classify(entry, name) -> str:
              before=_classification(entry.before), after=_classification(entry.after))
 
 
+def _describe_merge(entry, name) -> str:
+    merged = (entry.before or {}).get("merged") or {}
+    merged_id = (entry.after or {}).get("merged_id", merged.get("id"))
+    return _("%(actor)s merged %(merged)s (contact no. %(merged_id)s) into %(name)s "
+             "(contact no. %(kept_id)s).",
+             actor=name("user", entry.actor_id), merged=merged.get("name") or "—",
+             merged_id=merged_id, name=name("contact", entry.object_id),
+             kept_id=entry.object_id)
+
+
 ACTIONS = (
     AuditAction("contact.classify", _l("Classification changed"), _describe_classify),
     sentence("contact.update", _l("Contact details changed"),
@@ -45,6 +55,7 @@ ACTIONS = (
     sentence("contact.create", _l("Contact added"),
              lambda actor, name: _("%(actor)s added %(name)s to the contact directory.",
                                    actor=actor, name=name)),
+    AuditAction("contact.merge", _l("Contacts merged"), _describe_merge),
 )
 
 

@@ -155,6 +155,10 @@ class GroupsForm(PortalForm):
         self.groups.choices = [(g.id, localized(g.names)) for g in groups]
 
 
+class MergeForm(PortalForm):
+    """Merging two contacts: the button, and its CSRF token."""
+
+
 class GroupForm(PortalForm):
     code = StringField(_l("Code"), validators=[
         DataRequired(REQUIRED), Length(max=40, message=TOO_LONG),

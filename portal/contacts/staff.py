@@ -9,11 +9,11 @@ from markupsafe import Markup
 
 from ..accounts.service import get_user_or_404, user_list
 from ..audit import history_of
-from ..errors import ValidationError
+from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import apply_error, locale_data, locale_values
 from ..paging import paginate
-from . import service, staff_bp
+from . import merge, service, staff_bp
 from .forms import (
     AccountSearchForm,
     ClassifyForm,
@@ -21,6 +21,7 @@ from .forms import (
     ContactFilterForm,
     GroupForm,
     GroupsForm,
+    MergeForm,
 )
 from .models import Tier
 
@@ -208,3 +209,36 @@ def contacts():
     page = paginate(service.directory(**filters))
     return render_template("contacts/contacts.html", form=form, page=page,
                            query=request.args.to_dict())
+
+
+@staff_bp.route("/contacts/duplicates")
+def duplicates():
+    """List the pairs of contacts that may be one person, each with a link to merge them."""
+    page = merge.duplicates_page()
+    groups = merge.groups_by_contact(
+        i for row in page.items for i in (row.first.id, row.second.id))
+    return render_template("contacts/duplicates.html", page=page, groups=groups)
+
+
+@staff_bp.route("/contacts/<int:contact_id>/merge/<int:other_id>", methods=["GET", "POST"])
+def merge_contacts(contact_id: int, other_id: int):
+    """Show what merging the second contact into the first would do, and do it."""
+    form = MergeForm()
+    posted = form.validate_on_submit()
+    kept, other = merge.get_pair_or_404(contact_id, other_id, lock=posted)
+    status = 200
+    if posted:
+        try:
+            merge.merge_contacts(kept, other, by=current_user)
+        except Conflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            kept, other = merge.get_pair_or_404(contact_id, other_id)
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("The two records have been merged into the record of %(name)s.",
+                    name=kept.name), "success")
+            return redirect(url_for("contacts_staff.contact_detail", contact_id=kept.id))
+    plan = merge.plan_merge(kept, other)
+    return render_template("contacts/merge.html", form=form, plan=plan), status

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.columns import utcnow
-from portal.contacts.models import Contact, ContactTag, GroupMember, Tier
+from portal.contacts.models import Contact, ContactTag, Group, GroupMember, Tier
 from portal.contacts.service import ensure_standard_groups
 from portal.extensions import db
 from tests.browser.conftest import axe_check
@@ -124,3 +124,57 @@ def test_staff_import_contacts_from_csv_after_checking_them(new_page, live_serve
         assert db.session.scalar(sa.select(sa.func.count()).where(
             Contact.email.like(f"%+{tag}@%"))) > 0
         db.session.remove()
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_staff_find_a_duplicate_and_merge_it(new_page, live_server, lang):
+    email, _contact_id, _name = make_staff_and_contact(live_server)
+    tag = uuid.uuid4().hex[:8]
+    with live_server.app.app_context():
+        fiac = db.session.scalar(sa.select(Group.id).where(Group.code == "fiac"))
+        # "Aaa" sorts the pair first on the page, whatever else the module's tests added.
+        kept = Contact(name=f"Aaa Rahman {tag}", email=f"rahman-{tag}@example.bd",
+                       organisation=f"Embassy {tag}", tier=Tier.global_elite)
+        other = Contact(name=f"AAA RAHMAN {tag}", email=f"Rahman-{tag}@Example.BD",
+                        organisation=f"embassy {tag}", title="Consul",
+                        tier=Tier.global_leaders)
+        db.session.add_all([kept, other])
+        db.session.flush()
+        db.session.add_all([GroupMember(group_id=fiac, contact_id=other.id),
+                            ContactTag(contact_id=other.id, tag="consular corps")])
+        db.session.commit()
+        kept_id, other_id, kept_name = kept.id, other.id, kept.name
+        db.session.remove()
+    page = new_page()
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+
+    page.goto(f"/{lang}/staff/contacts")
+    page.locator(f"main a[href='/{lang}/staff/contacts/duplicates']").click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/staff/contacts/duplicates")
+    axe_check(page)
+    pair = page.locator("section.duplicate-pair").filter(has_text=f"AAA RAHMAN {tag}")
+    expect(pair.locator("td", has_text="Consul")).to_be_visible()
+    pair.locator(f"a[href='/{lang}/staff/contacts/{kept_id}/merge/{other_id}']").click()
+    expect(page).to_have_url(
+        f"{live_server.url}/{lang}/staff/contacts/{kept_id}/merge/{other_id}")
+    axe_check(page)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/{lang}/staff/contacts/{kept_id}")
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("main h1")).to_have_text(kept_name)
+    axe_check(page)
+    with live_server.app.app_context():
+        assert db.session.get(Contact, other_id) is None
+        kept = db.session.get(Contact, kept_id)
+        assert (kept.tier, kept.title) == (Tier.global_leaders, "Consul")
+        assert db.session.scalar(sa.select(sa.func.count()).where(
+            GroupMember.contact_id == kept_id)) == 1
+        db.session.remove()
+
+    # The pair is gone; merging it again finds nothing.
+    response = page.goto(f"/{lang}/staff/contacts/{kept_id}/merge/{other_id}")
+    assert response.status == 404
+    axe_check(page)

@@ -10,7 +10,7 @@ from tests.support.http import PASSWORD, csrf_token
 # Values for path arguments, so each rule can be turned into a real address.
 ARGUMENTS = {"lang": "en", "token": "a-token", "user_id": 1, "session_id": 1, "contact_id": 1,
              "notification_id": 1, "report_id": 1, "photo_id": 1, "client_id": 1,
-             "category_id": 1, "team_id": 1, "text_id": 1, "group_id": 1,
+             "category_id": 1, "team_id": 1, "text_id": 1, "group_id": 1, "other_id": 2,
              "event_id": 1, "invitation_id": 1}
 
 
@@ -37,10 +37,11 @@ def test_the_portal_has_the_post_routes_this_test_walks(app):
     # next test could pass by checking nothing.
     endpoints = {rule.endpoint for rule in post_rules(app)}
     assert {"accounts.login", "accounts.logout", "admin.staff_accounts",
-            "contacts_staff.user_detail", "notifications.mark_all_read", "reports.new",
-            "reports_staff.change_status", "events_staff.new_event", "events_staff.edit_event",
-            "events_staff.invite", "events_staff.record_answer", "events_staff.remind",
-            "events_staff.checkin", "events_staff.checkin_guest"} <= endpoints
+            "contacts_staff.user_detail", "contacts_staff.merge_contacts",
+            "notifications.mark_all_read", "reports.new", "reports_staff.change_status",
+            "events_staff.new_event", "events_staff.edit_event", "events_staff.invite",
+            "events_staff.record_answer", "events_staff.remind", "events_staff.checkin",
+            "events_staff.checkin_guest"} <= endpoints
 
 
 @pytest.mark.parametrize("who", ["visitor", "resident", "admin"])
