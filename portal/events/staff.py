@@ -139,6 +139,14 @@ def _describe(audience: service.Audience, group_names: dict[int, str]) -> list[t
     return described
 
 
+def _query(audience: service.Audience) -> dict[str, list | str]:
+    """The audience as the builder's address holds it (tags typed as one text)."""
+    filters = audience.to_filters()
+    if "tag" in filters:
+        filters["tag"] = ", ".join(filters["tag"])
+    return filters
+
+
 def _already_invited(event: Event, audience: service.Audience) -> int:
     """How many people of the audience this event has invited already."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
@@ -152,13 +160,12 @@ def invite(event_id: int):
     segment_id = request.args.get("segment", type=int)
     if segment_id is not None and request.method == "GET":
         # Starting from a saved audience: its filters go into the address, ready to change.
-        filters = service.Audience.from_filters(
-            service.get_segment_or_404(segment_id).filters).to_filters()
-        return redirect(url_for("events_staff.invite", event_id=event.id, **filters))
+        audience = service.Audience.from_filters(service.get_segment_or_404(segment_id).filters)
+        return redirect(url_for("events_staff.invite", event_id=event.id, **_query(audience)))
     groups = contacts.groups()
     form = AudienceForm(request.args, groups=groups)
     audience = form.audience()
-    here = url_for("events_staff.invite", event_id=event.id, **audience.to_filters())
+    here = url_for("events_staff.invite", event_id=event.id, **_query(audience))
     segment_form, send_form = SegmentForm(), SendForm()
     status = 200
     action = request.form.get("action")

@@ -149,6 +149,19 @@ def countries() -> list[tuple[str, str, object]]:
     return listed
 
 
+class TagsField(StringField):
+    """Tags separated by commas; an address may also repeat the field (``tag=a&tag=b``)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = ", ".join(value.strip() for value in valuelist if value.strip())
+
+    def tags(self) -> list[str]:
+        """The tags typed, as the directory stores them, each once."""
+        text = (self.data or "").replace("，", ",").replace("、", ",")
+        return [tag for tag in dict.fromkeys(normalise_tag(t) for t in text.split(",")) if tag]
+
+
 # The audience builder's fields as staff read them, on the form and in a saved audience.
 AUDIENCE_LABELS = {
     "tier": _l("Tier"), "affiliation": _l("Affiliation"), "group": _l("Group"),
@@ -177,7 +190,7 @@ class AudienceForm(PortalForm):
         AUDIENCE_LABELS["nationality"], validate_choice=False, widget=FastSelect(multiple=True),
         render_kw={"size": 8},
         description=_l("Hold Ctrl (⌘ on a Mac) to choose several."))
-    tag = StringField(AUDIENCE_LABELS["tag"], validators=[
+    tag = TagsField(AUDIENCE_LABELS["tag"], validators=[
         Optional(), Length(max=600, message=TOO_LONG)],
         description=_l("Separate them with commas; a contact with any of them is chosen."))
 
@@ -197,15 +210,13 @@ class AudienceForm(PortalForm):
             return [v for v in dict.fromkeys(self[field].data or ()) if v in known[field]]
 
         countries_known = {choice.value for choice in self.nationality.choices}
-        tags = [normalise_tag(tag) for tag in
-                (self.tag.data or "").replace("，", ",").replace("、", ",").split(",")]
         return service.Audience.from_filters({
             "tier": chosen("tier"), "affiliation": chosen("affiliation"),
             "group": chosen("group"), "language": chosen("language"),
             "district": chosen("district"),
             "nationality": [v for v in dict.fromkeys(self.nationality.data or ())
                             if v in countries_known],
-            "tag": [tag for tag in dict.fromkeys(tags) if tag],
+            "tag": self.tag.tags(),
         })
 
 

@@ -226,6 +226,18 @@ def test_groups_tags_and_what_is_invited_already(client, staff, create_event, pe
     assert _audience_size(html) == 1 and "Chen Elite" in html and "SIBAC" in html
     html = client.get(f"{base}?tag=Speaker  2026, nobody").get_data(as_text=True)
     assert _audience_size(html) == 1 and "Dao Nextgen" in html
+    db.session.add(ContactTag(contact_id=people["brown"].id, tag="g20"))
+    db.session.commit()
+    for query in ("tag=Speaker 2026，G20", "tag=speaker 2026&tag=g20"):
+        html = client.get(f"{base}?{query}").get_data(as_text=True)
+        assert _audience_size(html) == 2, query
+        assert 'value="speaker 2026, g20"' in html or 'value="Speaker 2026，G20"' in html
+    # A saved audience with several tags opens with all of them.
+    submit(client, f"{base}?tag=speaker 2026, g20", {"action": "save", "name": "Speakers"})
+    segment = db.session.scalar(sa.select(Segment))
+    assert segment.filters == {"tag": ["speaker 2026", "g20"]}
+    response = client.get(f"{base}?segment={segment.id}", follow_redirects=True)
+    assert _audience_size(response.get_data(as_text=True)) == 2
     _invite(event, people["ahn"])
     html = client.get(f"{base}?language=ko").get_data(as_text=True)
     assert _audience_size(html) == 3
