@@ -435,6 +435,7 @@ def test_a_code_checks_a_guest_in_once(client, staff, create_event, people):
             in _flashes(html))
     db.session.refresh(invitation)
     assert invitation.checked_in_at == first and invitation.repeat_checkins == 1
+    assert f"Arrived at {seoul:%H:%M}" in html
     assert service.event_counts(event).checked_in == 1
     assert "1 of 1 confirmed guests have arrived." in html
 
