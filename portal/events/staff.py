@@ -9,7 +9,6 @@ from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import contains_eager
 
 from ..audit import history_of
 from ..columns import utcnow
@@ -225,12 +224,6 @@ def segments():
 # -- Guests -----------------------------------------------------------------------------------
 
 
-def _with_contacts(stmt: sa.Select) -> sa.Select:
-    """``service.guest_list`` selects (Invitation, Contact); a page keeps only the first
-    entity, so the contact rides along on the invitation instead of one query a row."""
-    return stmt.options(contains_eager(Invitation.contact))
-
-
 def _back(endpoint: str, event: Event) -> str:
     """The list a POST came from, rebuilt from the parts a list address may hold."""
     given = dict(parse_qsl((request.form.get("back") or "").lstrip("?"))[:10])
@@ -244,7 +237,7 @@ def guests(event_id: int):
     event = service.get_event_or_404(event_id)
     form = GuestFilterForm(request.args)
     show, q = form.filters()
-    page = paginate(_with_contacts(service.guest_list(event, show=show, q=q)))
+    page = paginate(service.guest_list(event, show=show, q=q))
     return render_template(
         "events/staff/guests.html", event=event, form=form, page=page,
         answer_form=RecordAnswerForm(formdata=None), counts=service.event_counts(event),
@@ -301,7 +294,8 @@ def remind(event_id: int):
         flash(ngettext("A reminder is on its way to %(num)d guest.",
                        "Reminders are on their way to %(num)d guests.", count), "success")
     else:
-        flash(_("Nobody to remind: these guests have all answered."), "info")
+        flash(_("Nobody to remind: these guests have all answered, or were reminded in the "
+                "last hour."), "info")
     return redirect(target)
 
 
@@ -370,7 +364,7 @@ def checkin(event_id: int):
     search = CheckInSearchForm(request.args)
     search.validate()
     q = (search.q.data or "").strip() if not search.q.errors else ""
-    page = paginate(_with_contacts(service.guest_list(event, show="yes", q=q or None)))
+    page = paginate(service.guest_list(event, show="yes", q=q or None))
     return render_template("events/staff/checkin.html", event=event, form=form, search=search,
                            page=page, counts=service.event_counts(event),
                            back=request.query_string.decode()), 400 if form.errors else 200
