@@ -21,12 +21,18 @@ from ..accounts.models import Affiliation, User
 from ..audit import audit
 from ..columns import utcnow
 from ..contacts.models import Contact, ContactTag, GroupMember, Tier
+from ..contacts.service import normalise_tag
 from ..districts import District
 from ..errors import ValidationError
 from ..extensions import db
 from ..i18n import localized
 from ..mail.models import OutboxStatus
-from ..mail.service import deferred_counts, queue_deferred, queue_deferred_from
+from ..mail.service import (
+    deferred_counts,
+    queue_deferred,
+    queue_deferred_from,
+    recently_queued,
+)
 from ..notifications.models import Notification
 from .models import (
     Answer,
@@ -48,6 +54,7 @@ MAIL_REMINDER = "events.reminder"
 
 HOLDING = (Place.confirmed, Place.offered)
 REMIND_BEFORE = timedelta(days=2)
+REMIND_AGAIN_AFTER = timedelta(hours=1)
 SAMPLE_SIZE = 10
 
 
@@ -181,7 +188,7 @@ class Audience:
             nationality=list(filters.get("nationality") or ()),
             language=list(filters.get("language") or ()),
             district=members(District, filters.get("district")),
-            tag=list(filters.get("tag") or ()),
+            tag=[normalise_tag(tag) for tag in filters.get("tag") or () if tag.strip()],
         )
 
     def to_filters(self) -> dict[str, list]:
@@ -356,8 +363,11 @@ def invite_contact(event: Event, contact: Contact, *, by: User) -> Invitation:
 def remind_unanswered(event: Event, *, by: User, invitation_ids: Iterable[int] | None = None
                       ) -> int:
     """Mail the invitation again to those who have not answered (all, or those chosen)."""
-    waiting = sa.select(Invitation.id).where(Invitation.event_id == event.id,
-                                             Invitation.answer.is_(None))
+    # Not those reminded in the last hour: a second click sends nobody a second reminder.
+    waiting = sa.select(Invitation.id).where(
+        Invitation.event_id == event.id, Invitation.answer.is_(None),
+        Invitation.id.not_in(recently_queued(MAIL_INVITATION_REMINDER,
+                                             since=utcnow() - REMIND_AGAIN_AFTER)))
     if invitation_ids is not None:
         waiting = waiting.where(Invitation.id.in_(list(invitation_ids)))
     count = db.session.scalar(sa.select(sa.func.count()).select_from(waiting.subquery()))
@@ -473,6 +483,7 @@ def answer(invitation: Invitation, choice: Answer, *, companion: bool = False,
         invitation.waiting_since = None
         invitation.offer_expires_at = None
         invitation.checkin_code = None
+        invitation.checked_in_at = None  # not coming after all: not counted as arrived
     invitation.answer = choice
     invitation.companion = companion
     if listed is not None:
@@ -630,7 +641,10 @@ def guest_list(event: Event, *, show: str | None = None, q: str | None = None) -
     """The invitations of an event with their contacts, by name, optionally narrowed."""
     from ..search import contains
 
+    # The contact rides along on each invitation too: a page of invitations needs no query
+    # a row.
     stmt = (sa.select(Invitation, Contact).join(Contact, Contact.id == Invitation.contact_id)
+            .options(contains_eager(Invitation.contact))
             .where(Invitation.event_id == event.id).order_by(Contact.name, Invitation.id))
     if show == "yes":
         stmt = stmt.where(Invitation.place == Place.confirmed)
@@ -647,11 +661,12 @@ def guest_list(event: Event, *, show: str | None = None, q: str | None = None) -
     return stmt
 
 
-def waiting_list(event: Event) -> list[tuple[Invitation, Contact]]:
+def waiting_list(event: Event, *, limit: int = 50) -> list[tuple[Invitation, Contact]]:
+    """The first ``limit`` people waiting for a place, in the order they will be offered one."""
     return list(db.session.execute(
         sa.select(Invitation, Contact).join(Contact, Contact.id == Invitation.contact_id)
         .where(Invitation.event_id == event.id, Invitation.place == Place.waiting)
-        .order_by(Invitation.waiting_since, Invitation.id)).all())
+        .order_by(Invitation.waiting_since, Invitation.id).limit(limit)).all())
 
 
 def participant_list(event: Event) -> list[str]:

@@ -123,6 +123,12 @@ def queue_deferred_from(select: sa.Select, *, kind: str) -> None:
     db.session.execute(insert)
 
 
+def recently_queued(kind: str, *, since: datetime) -> sa.Select:
+    """The object ids of deferred mails of ``kind`` queued since ``since`` (a select)."""
+    return sa.select(OutboxMessage.object_id).where(OutboxMessage.kind == kind,
+                                                    OutboxMessage.created_at >= since)
+
+
 def deferred_counts(kind: str, object_ids: sa.Select) -> dict[OutboxStatus, int]:
     """How the deferred mails of ``kind`` about ``object_ids`` stand (queued, sent, failed)."""
     return dict(db.session.execute(

@@ -553,3 +553,36 @@ def test_the_resident_pages_take_the_same_queries_for_one_event_or_many(
     for _ in range(4):
         _invite(create_event(public=True), contact)
     assert [queries("/en/invitations/"), queries("/en/events/")] == few
+
+
+def test_a_second_reminder_click_within_the_hour_reminds_nobody_again(
+    app, create_event, create_contact
+):
+    event = create_event()
+    _invite(event, create_contact(), create_contact())
+    assert service.remind_unanswered(event, by=None) == 2
+    assert service.remind_unanswered(event, by=None) == 0
+    db.session.commit()
+
+
+def test_audience_tags_match_however_staff_type_them(app, create_event, create_contact):
+    from portal.contacts.models import ContactTag
+
+    contact = create_contact()
+    db.session.add(ContactTag(contact_id=contact.id, tag="speaker 2026"))
+    db.session.commit()
+    audience = service.Audience.from_filters({"tag": ["  Speaker   2026 "]})
+    assert service.audience_size(audience) == 1
+
+
+def test_a_guest_who_withdraws_after_check_in_no_longer_counts_as_arrived(
+    app, client, create_event, create_contact, staff_user
+):
+    event = create_event()
+    guest = create_contact()
+    _invite(event, guest)
+    _answer(client, _invitation(event, guest), "yes")
+    service.check_in(event, by=staff_user, invitation_id=_invitation(event, guest).id)
+    service.answer(_invitation(event, guest), Answer.no, via=AnswerChannel.phone, by=staff_user)
+    db.session.commit()
+    assert service.event_counts(event).checked_in == 0
