@@ -54,7 +54,8 @@ def invite(live_server, *, locale: str, user_email: str | None = None, public: b
         service.send_invitations(event, service.Audience.from_filters({"tag": [tag]}), by=None)
         db.session.commit()
         message = db.session.scalar(sa.select(OutboxMessage).where(
-            OutboxMessage.recipient == contact.email, OutboxMessage.kind == service.MAIL_INVITATION))
+            OutboxMessage.recipient == contact.email,
+            OutboxMessage.kind == service.MAIL_INVITATION))
         text = render_deferred(message).text
         link = re.search(r"http\S+/rsvp/\S+", text).group(0)
         result = event.id, contact.id, link
