@@ -22,6 +22,9 @@ class FileBackend:
     def __exit__(self, *exc):
         return False
 
+    def close(self) -> None:
+        """Nothing stays open between messages."""
+
     def send(self, message: EmailMessage, *, message_id: int) -> None:
         path = self.directory / f"{message_id:08d}.eml"
         tmp = path.with_suffix(".tmp")
@@ -29,8 +32,33 @@ class FileBackend:
         tmp.replace(path)
 
 
+class _NotesData:
+    """Notes whether the message itself began to go out (the DATA command)."""
+
+    data_started = False
+
+    def data(self, msg):
+        self.data_started = True
+        return super().data(msg)
+
+
+class _SMTP(_NotesData, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_NotesData, smtplib.SMTP_SSL):
+    pass
+
+
 class SMTPBackend:
-    """Send through one SMTP connection per batch, reconnecting after a failure."""
+    """Send through one SMTP connection for as long as the backend is open.
+
+    A worker keeps it open across rounds, so thousands of messages take one connection. A
+    connection the server has dropped meanwhile (idle timeout, a limit of messages per
+    connection) fails before the message goes out: the message is then sent at once on a new
+    connection. Once DATA has begun a failure is never retried here: the server may have
+    accepted the message, and the outbox retries it later (a duplicate at most).
+    """
 
     def __init__(self, config):
         self.host = config["MAIL_SERVER"]
@@ -40,7 +68,9 @@ class SMTPBackend:
         self.username = config["MAIL_USERNAME"]
         self.password = config["MAIL_PASSWORD"]
         self.timeout = config["MAIL_TIMEOUT"]
-        self.connection: smtplib.SMTP | None = None
+        self.connection: _SMTP | _SMTP_SSL | None = None
+        self._tls_context: ssl.SSLContext | None = None
+        self._data_started = False
 
     def __enter__(self):
         return self
@@ -49,27 +79,49 @@ class SMTPBackend:
         self.close()
         return False
 
+    def _context(self) -> ssl.SSLContext:
+        # Loading the system's certificates takes milliseconds: once per backend.
+        if self._tls_context is None:
+            self._tls_context = ssl.create_default_context()
+        return self._tls_context
+
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
         if self.use_ssl:
-            connection = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
+            connection = _SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=self._context()
             )
         else:
-            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            connection = _SMTP(self.host, self.port, timeout=self.timeout)
             if self.use_tls:
-                connection.starttls(context=context)
+                connection.starttls(context=self._context())
         if self.username:
             connection.login(self.username, self.password or "")
         return connection
 
     def send(self, message: EmailMessage, *, message_id: int) -> None:
+        reused = self.connection is not None
+        try:
+            self._send(message)
+        except (smtplib.SMTPException, OSError):
+            if not (reused and self.connection is None and not self._data_started):
+                raise
+            self._send(message)  # the old connection had gone stale: nothing went out
+
+    def _send(self, message: EmailMessage) -> None:
+        """Send on the open connection (or a new one); drop it when the server did."""
+        self._data_started = False
         if self.connection is None:
             self.connection = self._connect()
+        connection = self.connection
+        connection.data_started = False
         try:
-            self.connection.send_message(message)
-        except (smtplib.SMTPServerDisconnected, OSError):
-            self.close()
+            connection.send_message(message)
+        except (smtplib.SMTPException, OSError) as error:
+            self._data_started = connection.data_started
+            if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
+                self.close()
+            elif connection.sock is None:  # smtplib closed it after a 421 reply
+                self.connection = None
             raise
 
     def close(self) -> None:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
 import sqlalchemy as sa
@@ -194,8 +194,9 @@ def build_email(message: OutboxMessage, rendered: RenderedMail | None = None) ->
     email["To"] = message.recipient
     email["Subject"] = rendered.subject
     email["Date"] = format_datetime(message.created_at)
-    # A stable id lets a receiving server spot a message delivered twice after a crash.
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
+    # A stable id lets a receiving server spot a message delivered twice after a crash: the
+    # same on every attempt (make_msgid would add the time, the process and a random number).
+    email["Message-ID"] = f"<outbox-{message.id}@{domain}>"
     email.set_content(rendered.text)
     if rendered.html:
         email.add_alternative(rendered.html, subtype="html")
@@ -236,53 +237,77 @@ class DeliveryReport:
         return self.sent + self.retried + self.failed + self.dropped
 
 
+# Built once: a worker runs it for every message. Ordered by the due index alone: a bulk send
+# queues thousands of rows with one next_attempt_at, and a tie-break on id made PostgreSQL
+# sort all of them for each message (18 ms a claim at 30,000 rows, against 0.04 ms).
+_CLAIM = (
+    sa.select(OutboxMessage)
+    .where(OutboxMessage.status == OutboxStatus.pending,
+           OutboxMessage.next_attempt_at <= sa.bindparam("now"))
+    .order_by(OutboxMessage.next_attempt_at)
+    .limit(1)
+    .with_for_update(skip_locked=True)
+)
+# The columns it sets are the keys of the parameters it is given.
+_UPDATE = sa.update(OutboxMessage.__table__).where(
+    OutboxMessage.__table__.c.id == sa.bindparam("message_id")
+)
+
+
 def _claim_next(now: datetime) -> OutboxMessage | None:
     """Lock the next due message; other workers skip it until this transaction ends."""
-    stmt = (
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    return db.session.scalars(stmt).first()
+    message = db.session.scalars(_CLAIM, {"now": now}).first()
+    if message is not None:
+        # What becomes of it is written by one UPDATE (_record), not by the unit of work.
+        db.session.expunge(message)
+    return message
 
 
-def deliver_due(*, limit: int | None = None) -> DeliveryReport:
-    """Send due messages, one transaction each, so that every message is marked sent once."""
+def _record(message: OutboxMessage, **values: Any) -> None:
+    """Write what became of a claimed message and commit: the one transaction it had."""
+    db.session.execute(_UPDATE, {"message_id": message.id, "attempts": message.attempts,
+                                 "sender_name": message.sender_name, **values})
+    db.session.commit()
+
+
+def deliver_due(*, limit: int | None = None, backend=None) -> DeliveryReport:
+    """Send due messages, one transaction each, so that every message is marked sent once.
+
+    ``backend`` is an open backend to send through: a worker keeps one (and its SMTP
+    connection) across rounds. Without it, one is opened for this round.
+    """
+    if backend is None:
+        with get_backend() as backend:
+            return deliver_due(limit=limit, backend=backend)
     report = DeliveryReport()
     limit = limit or current_app.config["OUTBOX_BATCH_SIZE"]
     max_attempts = current_app.config["OUTBOX_MAX_ATTEMPTS"]
-    with get_backend() as backend:
-        while report.handled < limit:
-            now = utcnow()
-            message = _claim_next(now)
-            if message is None:
-                db.session.rollback()
-                break
-            message.attempts += 1
-            try:
-                rendered = render_deferred(message) if message.kind else None
-                if message.kind and rendered is None:
-                    message.status = OutboxStatus.dropped
-                    report.dropped += 1
-                    db.session.commit()
-                    continue
-                backend.send(build_email(message, rendered), message_id=message.id)
-            except Exception as error:  # noqa: BLE001 - any failure is retried later
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                if message.attempts >= max_attempts:
-                    message.status = OutboxStatus.failed
-                    report.failed += 1
-                    log.error("outbox message %s failed for good: %s", message.id, error)
-                else:
-                    message.next_attempt_at = now + retry_delay(message.attempts)
-                    report.retried += 1
-                    log.warning("outbox message %s will be retried: %s", message.id, error)
+    while report.handled < limit:
+        now = utcnow()
+        message = _claim_next(now)
+        if message is None:
+            db.session.rollback()
+            break
+        message.attempts += 1
+        try:
+            rendered = render_deferred(message) if message.kind else None
+            if message.kind and rendered is None:
+                _record(message, status=OutboxStatus.dropped)
+                report.dropped += 1
+                continue
+            backend.send(build_email(message, rendered), message_id=message.id)
+        except Exception as error:  # noqa: BLE001 - any failure is retried later
+            last_error = f"{type(error).__name__}: {error}"[:2000]
+            if message.attempts >= max_attempts:
+                _record(message, status=OutboxStatus.failed, last_error=last_error)
+                report.failed += 1
+                log.error("outbox message %s failed for good: %s", message.id, error)
             else:
-                message.status = OutboxStatus.sent
-                message.sent_at = utcnow()
-                message.last_error = None
-                report.sent += 1
-            db.session.commit()
+                _record(message, last_error=last_error,
+                        next_attempt_at=now + retry_delay(message.attempts))
+                report.retried += 1
+                log.warning("outbox message %s will be retried: %s", message.id, error)
+        else:
+            _record(message, status=OutboxStatus.sent, sent_at=utcnow(), last_error=None)
+            report.sent += 1
     return report
