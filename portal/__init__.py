@@ -20,6 +20,7 @@ from . import (
     events,
     i18n,
     mail,
+    mentoring,
     notifications,
     pages,
     paging,
@@ -37,7 +38,8 @@ from .security import init_security
 
 # The domains in layer order (DESIGN.md): each may use the ones before it, never after. Their
 # seeders run in this order too.
-DOMAINS = (mail, accounts, notifications, contacts, reports, events, api, admin)
+DOMAINS = (mail, accounts, notifications, contacts, reports, events, mentoring, api,
+           admin)
 
 
 def default_config() -> type[Config]:

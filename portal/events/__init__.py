@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
                                            endpoint="events_staff.events", order=20))
     add_menu_entry(app, "footer", MenuEntry(label=_l("Events"), endpoint="events.index",
                                             order=20))
+    add_menu_entry(app, "features", MenuEntry(template="events/home_card.html", order=30))
     add_panel(app, Panel(template="events/dashboard_panel.html", context=_panel_context,
                          order=20))
     add_seeder(app, "events", seed)

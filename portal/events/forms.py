@@ -11,7 +11,7 @@ from .models import Answer
 class AnswerForm(PortalForm):
     answer = RadioField(_l("Will you attend?"), choices=as_choices(Answer.choices()),
                         validators=[InputRequired(_l("Choose whether you will attend."))])
-    companion = BooleanField(_l("I will bring a companion"))
+    companion = BooleanField(_l("I will bring one companion"))
     listed = BooleanField(
         _l("Other guests may see my name on the list of participants"),
         description=_l("If you leave this unticked, only the organisers see your name."),

@@ -26,12 +26,23 @@ SUBJECTS = {
     service.MAIL_INVITATION_REMINDER: _l("Reminder: please answer the invitation to %(title)s"),
     service.MAIL_OFFER: _l("A place has become free for you: %(title)s"),
     service.MAIL_REMINDER: _l("See you soon: %(title)s"),
+    service.MAIL_CONFIRMED: _l("Your place is confirmed: %(title)s"),
+    service.MAIL_WAITING: _l("You are on the waiting list: %(title)s"),
+    service.MAIL_ANSWER: _l("We have noted your answer: %(title)s"),
 }
-ANSWER_SUBJECTS = {
-    Place.confirmed: _l("Your place is confirmed: %(title)s"),
-    Place.waiting: _l("You are on the waiting list: %(title)s"),
-    None: _l("We have noted your answer: %(title)s"),
-}
+
+
+def stale(kind: str, invitation: Invitation) -> bool:
+    """Whether a later change made this mail untrue (a newer mail then says what holds)."""
+    if kind in (service.MAIL_CONFIRMED, service.MAIL_REMINDER):
+        return invitation.place is not Place.confirmed
+    if kind == service.MAIL_WAITING:
+        return invitation.place is None
+    if kind == service.MAIL_OFFER:
+        return invitation.place is not Place.offered
+    if kind == service.MAIL_ANSWER:
+        return invitation.answer in (None, Answer.yes)
+    return False
 
 
 @contextmanager
@@ -64,19 +75,16 @@ def qr_png(invitation: Invitation) -> bytes:
 def render(message: OutboxMessage) -> RenderedMail | None:
     invitation = db.session.get(Invitation, message.object_id, options=[
         joinedload(Invitation.event), joinedload(Invitation.contact)])
-    if invitation is None:
-        return None  # withdrawn, or the person erased
+    if invitation is None or stale(message.kind, invitation):
+        return None  # withdrawn, the person erased, or overtaken by a later change
     lang = message.locale
     event = invitation.event
     with _page_language(lang):
         title = service.event_title(event, lang)
-        if message.kind == service.MAIL_ANSWER:
-            subject = ANSWER_SUBJECTS.get(invitation.place, ANSWER_SUBJECTS[None])
-        else:
-            subject = SUBJECTS[message.kind]
-        # The code goes with the answer and the reminder, not with the invitation itself.
-        confirmed = (message.kind in (service.MAIL_ANSWER, service.MAIL_REMINDER)
-                     and invitation.place is Place.confirmed and invitation.checkin_code)
+        subject = SUBJECTS[message.kind]
+        # The code goes with the confirmation and the reminder, not with the invitation.
+        confirmed = (message.kind in (service.MAIL_CONFIRMED, service.MAIL_REMINDER)
+                     and invitation.checkin_code)
         rendered = render_mail(
             "events/event", locale=lang, subject=subject % {"title": title},
             greeting_name=invitation.contact.name, kind=message.kind, event=event,
@@ -97,6 +105,5 @@ def render(message: OutboxMessage) -> RenderedMail | None:
 
 
 def register(app: Flask) -> None:
-    for kind in (service.MAIL_INVITATION, service.MAIL_INVITATION_REMINDER, service.MAIL_ANSWER,
-                 service.MAIL_OFFER, service.MAIL_REMINDER):
+    for kind in SUBJECTS:
         register_renderer(app, kind, render)

@@ -48,6 +48,10 @@ from .models import (
 # Kinds of mail this domain renders at delivery (see ``mails.py``).
 MAIL_INVITATION = "events.invitation"
 MAIL_INVITATION_REMINDER = "events.invitation_reminder"
+# An answer's mail says what the answer gave: a confirmed place, a turn on the waiting list,
+# or (no, maybe) that it was noted. A mail made stale by a later change is not sent.
+MAIL_CONFIRMED = "events.confirmed"
+MAIL_WAITING = "events.waiting"
 MAIL_ANSWER = "events.answer"
 MAIL_OFFER = "events.offer"
 MAIL_REMINDER = "events.reminder"
@@ -493,8 +497,10 @@ def answer(invitation: Invitation, choice: Answer, *, companion: bool = False,
     db.session.flush()
     changed = before != (invitation.answer, invitation.place, invitation.companion)
     if changed:
+        kind = {Place.confirmed: MAIL_CONFIRMED, Place.waiting: MAIL_WAITING}.get(
+            invitation.place, MAIL_ANSWER)
         queue_deferred(to=invitation.contact.email, locale=invitation.contact.locale,
-                       kind=MAIL_ANSWER, object_id=invitation.id)
+                       kind=kind, object_id=invitation.id)
     if by is not None:
         audit("invitation.answer", actor=by, obj_type="event", obj_id=event.id,
               after={"contact": invitation.contact_id, "answer": choice.name,

@@ -316,8 +316,8 @@ def guests_csv(event_id: int):
 
 def _csv_rows(rows):
     yield [_("Name"), _("Email address"), _("Organisation"), _("Position"), _("Tier"),
-           _("Language"), _("Answer"), _("Place"), _("Companion"), _("Answered"),
-           _("Checked in")]
+           _("Language"), _("Answer"), _("Place status"), _("Companion"), _("Answered"),
+           _("Checked in at")]
     # Labels translated once for the file, not once per row.
     labels = {member: str(member.label) for enum in (Answer, Place) for member in enum}
     tiers = {}

@@ -95,7 +95,7 @@ class EventForm(PortalForm):
         description=_l("The address guests open to join online, starting with https://."))
     capacity = places_field(_l("Number of places (optional)"), minimum=1, description=_l(
         "Guests and their companions together. Leave empty for no limit."))
-    companions_allowed = BooleanField(_l("Guests may bring a companion"))
+    companions_allowed = BooleanField(_l("Guests may bring one companion"))
     rsvp_deadline = SeoulDateTimeField(_l("Deadline to answer (optional)"),
                                        validators=[Optional()], description=_l(
                                            "Date and time in Seoul. Without one, guests may "
@@ -267,7 +267,7 @@ class RecordAnswerForm(PortalForm):
     answer = ChoiceSelectField(_l("Answer"), validators=[DataRequired(REQUIRED)],
                                choices=as_choices(Answer.choices()))
     companion = BooleanField(_l("With a companion"))
-    via = ChoiceSelectField(_l("Given"), validators=[DataRequired(REQUIRED)],
+    via = ChoiceSelectField(_l("How the answer was given"), validators=[DataRequired(REQUIRED)],
                             choices=as_choices(AnswerChannel.choices(STAFF_CHANNELS)))
 
 

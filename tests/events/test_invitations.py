@@ -139,7 +139,7 @@ def test_a_guest_answers_from_the_link_and_gets_a_check_in_code(
     assert re.fullmatch(r"[0-9A-F]{10}", invitation.checkin_code)
     page = client.get(_link(invitation, "ja")).get_data(as_text=True)
     assert invitation.checkin_code in page and "<svg" in page
-    answer_mail = [m for m in outbox(guest.email) if m.kind == service.MAIL_ANSWER]
+    answer_mail = [m for m in outbox(guest.email) if m.kind == service.MAIL_CONFIRMED]
     assert len(answer_mail) == 1
 
 
@@ -586,3 +586,46 @@ def test_a_guest_who_withdraws_after_check_in_no_longer_counts_as_arrived(
     service.answer(_invitation(event, guest), Answer.no, via=AnswerChannel.phone, by=staff_user)
     db.session.commit()
     assert service.event_counts(event).checked_in == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh", "ja", "vi", "ko"])
+def test_every_event_mail_is_written_in_the_guests_language(
+    app, client, create_event, create_contact, smtp_server, lang
+):
+    from tests.support.i18n import translated
+
+    event = create_event(capacity=1)
+    first, guest = create_contact(locale=lang), create_contact(locale=lang)
+    _invite(event, first, guest)
+    _answer(client, _invitation(event, first), "yes")
+    _answer(client, _invitation(event, guest), "yes")  # waits
+    _answer(client, _invitation(event, first), "no")  # the place is offered to the guest
+    deliver_due()
+    received = [email.message_from_bytes(m.as_bytes(), policy=policy.default)
+                for m in smtp_server.received if m["To"] == guest.email]
+    title = event.titles[lang]
+    expected = [translated(app, lang, subject, title=title) for subject in (
+        "Invitation: %(title)s", "You are on the waiting list: %(title)s",
+        "A place has become free for you: %(title)s")]
+    assert [m["Subject"] for m in received] == expected
+    if lang != "en":
+        assert expected[0] != f"Invitation: {title}"  # the catalog has it in this language
+    for message in received:
+        assert message["Content-Language"] == lang
+        body = message.get_body(("plain",)).get_content()
+        assert translated(app, lang, "Seoul time") in body
+        if lang != "en":
+            assert "Seoul time" not in body
+
+
+def test_a_mail_overtaken_by_a_later_answer_is_not_sent(app, client, create_event,
+                                                        create_contact, smtp_server):
+    event = create_event()
+    guest = create_contact()
+    _invite(event, guest)
+    _answer(client, _invitation(event, guest), "yes")
+    _answer(client, _invitation(event, guest), "no")  # before the worker ran
+    report = deliver_due()
+    assert (report.sent, report.dropped) == (2, 1)  # the invitation and the "no" are sent
+    subjects = [m["Subject"] for m in smtp_server.received]
+    assert subjects == ["Invitation: Autumn concert", "We have noted your answer: Autumn concert"]

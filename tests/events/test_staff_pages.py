@@ -394,7 +394,7 @@ def test_the_guest_list_downloads_as_safe_csv(client, staff, create_event, creat
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0] == ["Name", "Email address", "Organisation", "Position", "Tier", "Language",
-                       "Answer", "Place", "Companion", "Answered", "Checked in"]
+                       "Answer", "Place status", "Companion", "Answered", "Checked in at"]
     by_email = {row[1]: row for row in rows[1:]}
     assert by_email[sly.email][:8] == [
         "'=HYPERLINK(\"http://evil.example\")", sly.email, "'+cmd", "'@SUM(A1)", "Global Elite",
