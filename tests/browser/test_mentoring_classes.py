@@ -1,0 +1,148 @@
+"""Staff run a mentoring class in a real browser: they add it in Korean, assign a suggested
+mentor, cancel a session and record the attendance of one already held; every page checked
+with axe and the HTML checker, and visited in English too."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.columns import utcnow
+from portal.extensions import db
+from portal.mentoring import service
+from portal.mentoring.models import Attendance, ClassSession, MentoringClass
+from tests.browser.conftest import axe_check
+from tests.mentoring.conftest import application_values
+
+pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
+
+PASSWORD = "namsan-tower-lantern-52"  # noqa: S105 - test data
+
+
+def make_staff_and_mentor(live_server) -> tuple[str, int, str]:
+    """A member of staff (Korean) and an approved mentor who speaks Vietnamese natively."""
+    tag = uuid.uuid4().hex[:10]
+    with live_server.app.app_context():
+        staff = User(name="김민준", email=f"classes-{tag}@seoul.example", locale="ko",
+                     password_hash=hash_password(PASSWORD), role=Role.staff,
+                     confirmed_at=utcnow())
+        person = User(name=f"Nguyen Lan {tag}", email=f"lan-{tag}@example.org", locale="vi",
+                      password_hash=hash_password(PASSWORD), role=Role.resident,
+                      confirmed_at=utcnow())
+        db.session.add_all([staff, person])
+        db.session.flush()
+        application = service.save_application(person, submit=True, **application_values())
+        mentor = service.review(application, "approve", by=staff)
+        db.session.commit()
+        result = staff.email, mentor.id, tag
+        db.session.remove()
+        return result
+
+
+def sign_in(page, email: str, lang: str) -> None:
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def test_staff_add_a_class_assign_a_mentor_and_record_attendance(new_page, live_server):
+    email, mentor_id, tag = make_staff_and_mentor(live_server)
+
+    def t(message, lang="ko", **variables):
+        return live_server.gettext(lang, message, **variables)
+
+    page = new_page()
+    sign_in(page, email, "ko")
+    page.goto("/ko/staff/mentoring/classes")
+    axe_check(page)
+    page.get_by_role("link", name=t("Add a class"), exact=True).click()
+    expect(page.locator("main h1")).to_have_text(t("Add a class"))
+    axe_check(page)
+
+    first = service.today_in_seoul() + timedelta(days=14)
+    page.select_option("#program", "native_language")
+    page.select_option("#language", "vi")
+    page.select_option("#level", "beginner")
+    page.fill("#title_en", f"Vietnamese for children {tag}")
+    page.fill("#title_ko", f"어린이 베트남어 {tag}")
+    page.fill("#description_ko", "노래와 이야기")
+    page.select_option("#district", "guro")
+    page.fill("#address", "구로구 가족센터 2층")
+    page.select_option("#weekday", "saturday")
+    page.fill("#start_time", "10:00")
+    page.fill("#end_time", "09:00")  # before it starts
+    page.fill("#first_date", first.isoformat())
+    page.fill("#last_date", (first + timedelta(days=27)).isoformat())
+    page.fill("#learner_capacity", "8")
+    page.fill("#mentor_places", "2")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#end_time-error")).to_be_visible()
+    expect(page.locator("#title_ko")).to_have_value(f"어린이 베트남어 {tag}")
+    axe_check(page)
+    page.fill("#end_time", "12:00")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator("main h1")).to_have_text(f"어린이 베트남어 {tag}")
+    axe_check(page)
+    with live_server.app.app_context():
+        mentoring_class = next(c for c in db.session.scalars(sa.select(MentoringClass))
+                               if c.titles.get("en") == f"Vietnamese for children {tag}")
+        class_id = mentoring_class.id
+        sessions = [s.id for s in db.session.scalars(service.sessions_of(mentoring_class))]
+        assert len(sessions) == 4
+        db.session.remove()
+
+    # The suggested mentor, assigned.
+    suggestion = page.locator(f"#suggestion-{mentor_id}")
+    expect(suggestion).to_contain_text(f"Nguyen Lan {tag}")
+    page.locator(f"#assign-{mentor_id}").click()
+    expect(page.locator(".flash-success")).to_contain_text(f"Nguyen Lan {tag}")
+    expect(page.locator("#mentors ~ ul").first).to_contain_text(f"Nguyen Lan {tag}")
+    axe_check(page)
+
+    # A session cancelled.
+    page.locator(f"#cancel-{sessions[1]}").click()
+    expect(page.locator(".flash-success")).to_be_visible()
+    expect(page.locator(f"#session-{sessions[1]}")).to_contain_text(t("Cancelled"))
+    expect(page.locator(f"#cancel-{sessions[1]}")).to_have_count(0)
+    axe_check(page)
+
+    # The first session already held: its attendance.
+    with live_server.app.app_context():
+        held = db.session.get(ClassSession, sessions[0])
+        held.starts_at = utcnow() - timedelta(days=1, hours=2)
+        held.ends_at = held.starts_at + timedelta(hours=2)
+        db.session.commit()
+        db.session.remove()
+    page.goto(f"/ko/staff/mentoring/classes/{class_id}")
+    page.locator(f"#session-{sessions[0]} a").click()
+    expect(page.locator("main h1")).to_have_text(t("Attendance"))
+    axe_check(page)
+    page.locator(f"#mentor-{mentor_id}").check()
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator(".flash-success")).to_have_text(t("Attendance has been recorded."))
+    expect(page.locator(f"#mentor-{mentor_id}")).to_be_checked()
+    axe_check(page)
+    with live_server.app.app_context():
+        present = db.session.scalars(sa.select(Attendance.mentor_id).where(
+            Attendance.session_id == sessions[0], Attendance.present)).all()
+        assert present == [mentor_id]
+        db.session.remove()
+
+    # The same pages in English.
+    for url in ("/en/staff/mentoring/classes", f"/en/staff/mentoring/classes/{class_id}",
+                f"/en/staff/mentoring/classes/{class_id}/edit",
+                f"/en/staff/mentoring/classes/{class_id}/sessions/{sessions[0]}"):
+        page.goto(url)
+        expect(page.locator("main")).to_contain_text(f"Vietnamese for children {tag}")
+        axe_check(page)
+    page.goto("/en/staff/mentoring/classes/new")
+    expect(page.locator("main h1")).to_have_text(t("Add a class", "en"))
+    axe_check(page)
