@@ -52,6 +52,18 @@ SUSPENDED_FILTERS = (
 ONLINE = "online"
 
 
+class DayField(DateField):
+    """A date input (YYYY-MM-DD); a value that is no date is not written back into it, as
+    no browser's date input could hold it (the error says what was wrong)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", invalid_value_message=BAD_DATE,
+                         **kwargs)
+
+    def _value(self):
+        return self.data.isoformat() if self.data else ""
+
+
 class ApplicationFilterForm(PortalForm):
     """The state of the applications listed, read from the URL."""
 
@@ -131,10 +143,8 @@ class MentorFilterForm(PortalForm):
 class CheckForm(PortalForm):
     """The child-safety record check: when it was made, until when it is valid."""
 
-    checked_on = DateField(_l("Date of the check"), validators=[InputRequired(REQUIRED)],
-                           format="%Y-%m-%d", invalid_value_message=BAD_DATE)
-    expires_on = DateField(_l("Valid until"), validators=[InputRequired(REQUIRED)],
-                           format="%Y-%m-%d", invalid_value_message=BAD_DATE)
+    checked_on = DayField(_l("Date of the check"), validators=[InputRequired(REQUIRED)])
+    expires_on = DayField(_l("Valid until"), validators=[InputRequired(REQUIRED)])
 
 
 class MaxClassesForm(PortalForm):
@@ -188,9 +198,7 @@ class HoursForm(PortalForm):
 
 
 # "from" is a Python keyword: the field is added by name.
-setattr(HoursForm, "from", DateField(  # noqa: B010
-    _l("From"), validators=[InputRequired(REQUIRED)], format="%Y-%m-%d",
-    invalid_value_message=BAD_DATE, id="hours-from"))
-setattr(HoursForm, "to", DateField(  # noqa: B010
-    _l("Until"), validators=[InputRequired(REQUIRED)], format="%Y-%m-%d",
-    invalid_value_message=BAD_DATE, id="hours-to"))
+setattr(HoursForm, "from", DayField(  # noqa: B010
+    _l("From"), validators=[InputRequired(REQUIRED)], id="hours-from"))
+setattr(HoursForm, "to", DayField(  # noqa: B010
+    _l("Until"), validators=[InputRequired(REQUIRED)], id="hours-to"))
