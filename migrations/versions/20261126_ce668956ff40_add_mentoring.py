@@ -101,7 +101,8 @@ def upgrade():
     sa.Column('moved_from', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['class_id'], ['mentoring_classes.id'], name=op.f('fk_class_sessions_class_id_mentoring_classes'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_class_sessions'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_class_sessions')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('class_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_class_sessions_class_starts', ['class_id', 'starts_at'], unique=False)

@@ -203,8 +203,11 @@ class ClassSession(db.Model):
 
     mentoring_class: Mapped[MentoringClass] = relationship()
 
+    # AUTOINCREMENT on SQLite: a session made again after a schedule change never takes the id
+    # of one deleted (an old attendance link would open another session).
     __table_args__ = (sa.Index("ix_class_sessions_class_starts", "class_id", "starts_at"),
-                      sa.Index("ix_class_sessions_starts", "starts_at"))
+                      sa.Index("ix_class_sessions_starts", "starts_at"),
+                      {"sqlite_autoincrement": True})
 
     @property
     def hours(self) -> float:

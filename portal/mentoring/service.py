@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..accounts.models import User
 from ..audit import audit
@@ -233,7 +233,8 @@ def get_mentor_or_404(mentor_id: int) -> Mentor:
 
 
 def mentors() -> sa.Select:
-    return sa.select(Mentor).join(User, User.id == Mentor.user_id).order_by(User.name, Mentor.id)
+    return (sa.select(Mentor).join(User, User.id == Mentor.user_id)
+            .options(contains_eager(Mentor.user)).order_by(User.name, Mentor.id))
 
 
 def check_valid(mentor: Mentor, until: date) -> bool:
@@ -294,6 +295,8 @@ def suspend(mentor: Mentor, *, by: User, reason: str) -> int:
 
 
 def reinstate(mentor: Mentor, *, by: User) -> None:
+    if mentor.suspended_at is None:
+        return
     mentor.suspended_at = None
     mentor.suspension_reason = None
     audit("mentoring.reinstate", actor=by, obj_type="mentor", obj_id=mentor.id)
@@ -647,6 +650,7 @@ def places_of(mentoring_class: MentoringClass) -> list[Placement]:
 def placements_of(mentor: Mentor) -> list[Placement]:
     return list(db.session.scalars(
         sa.select(Placement).join(MentoringClass, MentoringClass.id == Placement.class_id)
+        .options(contains_eager(Placement.mentoring_class))
         .where(Placement.mentor_id == mentor.id)
         .order_by(MentoringClass.last_date < today_in_seoul(), MentoringClass.first_date)))
 
@@ -747,7 +751,8 @@ def fit(mentor: Mentor, mentoring_class: MentoringClass, *, load: int | None = N
     return result
 
 
-def _loads(mentor_ids: Iterable[int]) -> dict[int, int]:
+def mentor_loads(mentor_ids: Iterable[int]) -> dict[int, int]:
+    """How many running classes each mentor holds a confirmed place in."""
     ids = list(mentor_ids)
     if not ids:
         return {}
@@ -769,7 +774,7 @@ def suggested_mentors(mentoring_class: MentoringClass, *, limit: int = 20
         .where(Mentor.suspended_at.is_(None), Mentor.id.not_in(placed))).all()
     candidates = [m for m in candidates
                   if mentoring_class.program.name in (m.application.programs or [])]
-    loads = _loads(m.id for m in candidates)
+    loads = mentor_loads(m.id for m in candidates)
     ranked = [(m, fit(m, mentoring_class, load=loads.get(m.id, 0))) for m in candidates]
     ranked.sort(key=lambda pair: (-pair[1].score, len(pair[1].problems), pair[0].user.name))
     return ranked[:limit]
@@ -825,6 +830,7 @@ def request_enrolment(user: User, mentoring_class: MentoringClass, *, learner_na
 def decide_enrolment(enrolment: Enrolment, *, confirm: bool, by: User) -> Enrolment:
     """Staff confirm a family's request (a place, or the waiting list when full) or decline."""
     mentoring_class = lock_class(enrolment.mentoring_class)
+    before = enrolment.status
     if not confirm:
         was_confirmed = enrolment.status is EnrolmentStatus.confirmed
         enrolment.status = EnrolmentStatus.declined
@@ -836,6 +842,8 @@ def decide_enrolment(enrolment: Enrolment, *, confirm: bool, by: User) -> Enrolm
         enrolment.status = EnrolmentStatus.waiting if full else EnrolmentStatus.confirmed
         enrolment.created_at = utcnow() if full else enrolment.created_at
     db.session.flush()
+    if enrolment.status is before:
+        return enrolment  # already so: nobody is told twice
     audit("mentoring.enrolment", actor=by, obj_type="mentoring_class",
           obj_id=mentoring_class.id, after={"enrolment": enrolment.id,
                                             "status": enrolment.status.name})
@@ -896,11 +904,11 @@ def get_enrolment_or_404(mentoring_class: MentoringClass, enrolment_id: int) -> 
 def record_attendance(session: ClassSession, *, mentors_present: Iterable[int],
                       learners_present: Iterable[int], by: User) -> None:
     """Record who came to a session: every confirmed mentor and learner, present or not."""
+    if session.cancelled_at is not None:
+        raise ValidationError(None, _("This session is cancelled."))
     if session.starts_at > utcnow():
         raise ValidationError(None, _("Attendance can be recorded once the session has "
                                       "started."))
-    if session.cancelled_at is not None:
-        raise ValidationError(None, _("This session is cancelled."))
     mentors_present, learners_present = set(mentors_present), set(learners_present)
     mentor_ids = [p.mentor_id for p in places_of(session.mentoring_class)
                   if p.status is PlaceStatus.confirmed]

@@ -134,7 +134,7 @@ def _filtered_mentors(filters: dict[str, str]) -> sa.Select:
     today = service.today_in_seoul()
     stmt = (service.mentors()
             .join(MentorApplication, MentorApplication.id == Mentor.application_id)
-            .options(contains_eager(Mentor.user), contains_eager(Mentor.application)))
+            .options(contains_eager(Mentor.application)))
     if "program" in filters:
         stmt = stmt.where(_json_has(MentorApplication.programs, f'"{filters["program"]}"'))
     if "language" in filters:
@@ -169,7 +169,7 @@ def _mentors_page(hours_form: HoursForm, status: int = 200):
     ids = [mentor.id for mentor in page.items]
     return _render(
         "mentoring/staff/mentors.html", filters=form, page=page, hours_form=hours_form,
-        form=hours_form, hours=service.volunteer_hours(ids), loads=service._loads(ids),
+        form=hours_form, hours=service.volunteer_hours(ids), loads=service.mentor_loads(ids),
         today=service.today_in_seoul(), warning=CHECK_WARNING,
     ), status
 
@@ -201,7 +201,7 @@ def _mentor_page(mentor: Mentor, status: int = 200, **given):
     return _render(
         "mentoring/staff/mentor.html", mentor=mentor, placements=placements, classes=classes,
         today=today,
-        load=service._loads([mentor.id]).get(mentor.id, 0), warning=CHECK_WARNING,
+        load=service.mentor_loads([mentor.id]).get(mentor.id, 0), warning=CHECK_WARNING,
         hours=service.volunteer_hours([mentor.id])[mentor.id],
         history=history_of(("mentor", mentor.id)),
         form=next(iter(given.values()), None), **forms,  # the form in error titles the page

@@ -11,7 +11,8 @@ from tests.support.http import PASSWORD, csrf_token
 ARGUMENTS = {"lang": "en", "token": "a-token", "user_id": 1, "session_id": 1, "contact_id": 1,
              "notification_id": 1, "report_id": 1, "photo_id": 1, "client_id": 1,
              "category_id": 1, "team_id": 1, "text_id": 1, "group_id": 1, "other_id": 2,
-             "event_id": 1, "invitation_id": 1}
+             "event_id": 1, "invitation_id": 1, "class_id": 1, "mentor_id": 1,
+             "enrolment_id": 1, "application_id": 1}
 
 
 def post_rules(app) -> list[Rule]:
@@ -41,7 +42,13 @@ def test_the_portal_has_the_post_routes_this_test_walks(app):
             "notifications.mark_all_read", "reports.new", "reports_staff.change_status",
             "events_staff.new_event", "events_staff.edit_event", "events_staff.invite",
             "events_staff.record_answer", "events_staff.remind", "events_staff.checkin",
-            "events_staff.checkin_guest"} <= endpoints
+            "events_staff.checkin_guest", "invitations.answer_in_inbox", "invitations.rsvp",
+            "mentoring_staff.decide", "mentoring_staff.record_check",
+            "mentoring_staff.set_max_classes", "mentoring_staff.suspend",
+            "mentoring_staff.reinstate", "mentoring_staff.new_class",
+            "mentoring_staff.edit_class", "mentoring_staff.cancel_session",
+            "mentoring_staff.move_session", "mentoring_staff.assign",
+            "mentoring_staff.decide_enrolment", "mentoring_staff.session"} <= endpoints
 
 
 @pytest.mark.parametrize("who", ["visitor", "resident", "admin"])
