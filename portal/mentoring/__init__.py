@@ -133,6 +133,7 @@ def init_app(app: Flask) -> None:
                                            endpoint="mentoring_staff.applications", order=30))
     add_menu_entry(app, "staff", MenuEntry(label=_l("Mentoring classes"),
                                            endpoint="mentoring_staff.classes", order=31))
+    add_menu_entry(app, "features", MenuEntry(template="mentoring/home_card.html", order=20))
     add_panel(app, Panel(template="mentoring/dashboard_panel.html", context=_panel_context,
                          order=30))
     add_seeder(app, "mentoring", seed)

@@ -1,5 +1,7 @@
 """A mentor's sessions as iCalendar (a download and a private feed)."""
 
+from flask_babel import force_locale, gettext
+
 from ..calendars import Entry, calendar_bytes, uid
 from ..mail.service import external_url
 from .models import ClassSession
@@ -8,7 +10,11 @@ from .service import class_title
 
 def _entry(session: ClassSession, lang: str) -> Entry:
     mentoring_class = session.mentoring_class
-    location = "Online" if mentoring_class.online else mentoring_class.address
+    if mentoring_class.online:
+        with force_locale(lang):
+            location = gettext("Online")
+    else:
+        location = mentoring_class.address
     return Entry(uid=uid("class-session", session.id), starts_at=session.starts_at,
                  ends_at=session.ends_at, summary=class_title(mentoring_class, lang),
                  stamp=mentoring_class.updated_at, location=location,

@@ -4,6 +4,7 @@ the most classes a mentor takes, suspensions, and the period of the hours export
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import DateField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -201,4 +202,4 @@ class HoursForm(PortalForm):
 setattr(HoursForm, "from", DayField(  # noqa: B010
     _l("From"), validators=[InputRequired(REQUIRED)], id="hours-from"))
 setattr(HoursForm, "to", DayField(  # noqa: B010
-    _l("Until"), validators=[InputRequired(REQUIRED)], id="hours-to"))
+    lazy_pgettext("period", "Until"), validators=[InputRequired(REQUIRED)], id="hours-to"))
