@@ -243,6 +243,19 @@ def check_valid(mentor: Mentor, until: date) -> bool:
             and mentor.check_expires >= until)
 
 
+def check_state(mentor: Mentor, *, today: date | None = None) -> str:
+    """The child-safety check as staff and the mentor read it: missing, expired, expiring
+    (within 30 days) or valid."""
+    today = today or today_in_seoul()
+    if mentor.check_expires is None:
+        return "missing"
+    if mentor.check_expires < today:
+        return "expired"
+    if mentor.check_expires <= today + CHECK_WARNING:
+        return "expiring"
+    return "valid"
+
+
 def record_check(mentor: Mentor, *, checked_on: date, expires_on: date, by: User) -> None:
     if expires_on <= checked_on:
         raise ValidationError("expires_on", _("The check must expire after the date it was "
@@ -643,7 +656,8 @@ def fill_freed_place(mentoring_class: MentoringClass) -> Placement | None:
 
 def places_of(mentoring_class: MentoringClass) -> list[Placement]:
     return list(db.session.scalars(
-        sa.select(Placement).where(Placement.class_id == mentoring_class.id)
+        sa.select(Placement).options(joinedload(Placement.mentor).joinedload(Mentor.user))
+        .where(Placement.class_id == mentoring_class.id)
         .order_by(Placement.status, Placement.created_at, Placement.id)))
 
 
@@ -881,13 +895,15 @@ def _fill_learner_place(mentoring_class: MentoringClass) -> None:
 
 def enrolments_of(user: User) -> list[Enrolment]:
     return list(db.session.scalars(
-        sa.select(Enrolment).where(Enrolment.user_id == user.id)
+        sa.select(Enrolment).options(joinedload(Enrolment.mentoring_class))
+        .where(Enrolment.user_id == user.id)
         .order_by(Enrolment.created_at.desc())))
 
 
 def enrolments_in(mentoring_class: MentoringClass) -> list[Enrolment]:
     return list(db.session.scalars(
-        sa.select(Enrolment).where(Enrolment.class_id == mentoring_class.id)
+        sa.select(Enrolment).options(joinedload(Enrolment.user))
+        .where(Enrolment.class_id == mentoring_class.id)
         .order_by(Enrolment.status, Enrolment.created_at, Enrolment.id)))
 
 
@@ -963,6 +979,7 @@ def volunteer_hours(mentor_ids: Iterable[int], *, start: date | None = None,
 def upcoming_sessions_of(mentor: Mentor, *, limit: int = 20) -> list[ClassSession]:
     return list(db.session.scalars(
         sa.select(ClassSession).join(Placement, Placement.class_id == ClassSession.class_id)
+        .options(joinedload(ClassSession.mentoring_class))
         .where(Placement.mentor_id == mentor.id, Placement.status == PlaceStatus.confirmed,
                ClassSession.ends_at > utcnow())
         .order_by(ClassSession.starts_at).limit(limit)))

@@ -4,9 +4,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
-from ..accounts.models import User
 from ..audit import history_of
 from ..columns import utcnow
 from ..errors import ValidationError
@@ -19,7 +17,6 @@ from .models import (
     ClassSession,
     Enrolment,
     EnrolmentStatus,
-    Mentor,
     MentoringClass,
     Placement,
     PlaceStatus,
@@ -120,23 +117,6 @@ def _class_form(existing: MentoringClass | None):
 # -- A class: sessions, mentors, suggestions, families ---------------------------------------
 
 
-def _load_people(places: list[Placement], enrolments: list[Enrolment]) -> list:
-    """Load the mentors and families shown in one query each, not one per row.
-
-    The caller keeps the list returned until the page is rendered: the session's identity
-    map holds rows weakly, and ``placement.mentor`` finds its row there only while it lives.
-    """
-    loaded: list = []
-    mentor_ids = {p.mentor_id for p in places}
-    if mentor_ids:
-        loaded += db.session.scalars(sa.select(Mentor).options(joinedload(Mentor.user))
-                                     .where(Mentor.id.in_(mentor_ids))).all()
-    user_ids = {e.user_id for e in enrolments}
-    if user_ids:
-        loaded += db.session.scalars(sa.select(User).where(User.id.in_(user_ids))).all()
-    return loaded
-
-
 @staff_bp.route("/classes/<int:class_id>")
 def class_detail(class_id: int):
     """Show a class: its sessions, its mentors and waiting list, suggested mentors, families."""
@@ -144,7 +124,6 @@ def class_detail(class_id: int):
     sessions = db.session.scalars(service.sessions_of(mentoring_class)).all()
     places = service.places_of(mentoring_class)
     enrolments = service.enrolments_in(mentoring_class)
-    people = _load_people(places, enrolments)
     full = (sum(p.status is PlaceStatus.confirmed for p in places)
             >= mentoring_class.mentor_places)
     learners = sum(e.status is EnrolmentStatus.confirmed for e in enrolments)
@@ -154,7 +133,7 @@ def class_detail(class_id: int):
         suggestions=service.suggested_mentors(mentoring_class),
         history=history_of(("mentoring_class", mentoring_class.id)),
         move_form=MoveSessionForm(formdata=None), now=utcnow(), seoul=service.SEOUL,
-        language=service.language_name(mentoring_class.language), people=people)
+        language=service.language_name(mentoring_class.language))
 
 
 def _back_to(mentoring_class: MentoringClass, anchor: str):
@@ -296,7 +275,6 @@ def session(class_id: int, session_id: int):
               if p.status is PlaceStatus.confirmed]
     enrolments = [e for e in service.enrolments_in(mentoring_class)
                   if e.status is EnrolmentStatus.confirmed]
-    people = _load_people(places, enrolments)
     if request.method == "POST":
         present = {"mentors": set(form.mentor.data or ()),
                    "learners": set(form.learner.data or ())}
@@ -308,4 +286,4 @@ def session(class_id: int, session_id: int):
         "mentoring/staff/session.html", mentoring_class=mentoring_class,
         class_session=class_session, form=form, places=places, enrolments=enrolments,
         present=present, recorded=bool(recorded),
-        started=class_session.starts_at <= utcnow(), people=people), status
+        started=class_session.starts_at <= utcnow()), status

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -23,33 +22,10 @@ from .tokens import calendar_token, read_calendar_token
 UPCOMING_ON_CLASS_PAGE = 10
 
 
-def _load_classes(class_ids) -> list[MentoringClass]:
-    """Load these classes in one query, so rows that point at them find them in the session.
-
-    The service's lists of places, requests and sessions leave their classes to lazy loading,
-    which would cost a query per row.
-    """
-    ids = set(class_ids)
-    if not ids:
-        return []
-    return list(db.session.scalars(sa.select(MentoringClass).where(MentoringClass.id.in_(ids))))
-
-
 def _active_mentor():
     """The signed-in person's mentor record, if approved and not suspended."""
     mentor = service.mentor_of(current_user)
     return mentor if mentor is not None and mentor.suspended_at is None else None
-
-
-def _check_state(mentor) -> str:
-    today = service.today_in_seoul()
-    if mentor.check_expires is None:
-        return "missing"
-    if mentor.check_expires < today:
-        return "expired"
-    if mentor.check_expires <= today + service.CHECK_WARNING:
-        return "expiring"
-    return "valid"
 
 
 def _render_home(settings_form: MaxClassesForm | None = None, status: int = 200):
@@ -60,12 +36,10 @@ def _render_home(settings_form: MaxClassesForm | None = None, status: int = 200)
     if mentor is not None:
         placements = service.placements_of(mentor)
         sessions = service.upcoming_sessions_of(mentor, limit=10)
-        _keep = _load_classes([p.class_id for p in placements]  # noqa: F841 - keeps them loaded
-                              + [s.class_id for s in sessions])
         context.update(
             placements=placements, sessions=sessions,
             hours=service.volunteer_hours([mentor.id])[mentor.id],
-            check_state=_check_state(mentor),
+            check_state=service.check_state(mentor),
             feed=url_for("mentoring_calendar.feed", token=calendar_token(mentor.id),
                          _external=True),
         )
@@ -73,7 +47,6 @@ def _render_home(settings_form: MaxClassesForm | None = None, status: int = 200)
             context["settings_form"] = MaxClassesForm(prefix="settings",
                                                       data={"max_classes": mentor.max_classes})
     enrolments = service.enrolments_of(current_user)
-    _classes = _load_classes(e.class_id for e in enrolments)  # noqa: F841
     context["enrolments"] = enrolments
     context["form"] = settings_form  # a form with errors puts "Error:" in the title
     return render_template("mentoring/home.html", **context), status
