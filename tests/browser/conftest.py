@@ -262,3 +262,12 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section("axe: minor and moderate findings (not failing)")
     for rule, urls in sorted(AXE_FINDINGS.items()):
         terminalreporter.line(f"{rule}: {', '.join(sorted(urls))}")
+
+
+def sign_in(page, email: str, lang: str, password: str) -> None:
+    """Sign in through the login page and wait until it has let the person in."""
+    page.goto(f"/{lang}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -17,7 +17,7 @@ from portal.contacts.models import Contact, ContactTag, Tier
 from portal.events import service
 from portal.events.models import Answer, AnswerChannel, Event, Invitation, Place
 from portal.extensions import db
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -48,12 +48,6 @@ def make_staff_and_guests(live_server) -> tuple[str, str, list[str]]:
         return result
 
 
-def sign_in(page, email: str, lang: str) -> None:
-    page.goto(f"/{lang}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_staff_invite_an_audience_and_check_guests_in(new_page, live_server):
@@ -63,7 +57,7 @@ def test_staff_invite_an_audience_and_check_guests_in(new_page, live_server):
         return live_server.gettext(lang, message, **variables)
 
     page = new_page()
-    sign_in(page, email, "ko")
+    sign_in(page, email, "ko", PASSWORD)
     page.goto("/ko/staff/events")
     axe_check(page)
     page.get_by_role("link", name=t("Add an event"), exact=True).click()
@@ -145,7 +139,7 @@ def test_staff_invite_an_audience_and_check_guests_in(new_page, live_server):
 
     # At the door, on a phone.
     phone = new_page(**PHONE)
-    sign_in(phone, email, "ko")
+    sign_in(phone, email, "ko", PASSWORD)
     phone.goto(f"/ko/staff/events/{event_id}/checkin")
     expect(phone.locator("#code")).to_be_focused()
     axe_check(phone)

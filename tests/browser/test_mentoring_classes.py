@@ -15,7 +15,7 @@ from portal.columns import utcnow
 from portal.extensions import db
 from portal.mentoring import service
 from portal.mentoring.models import Attendance, ClassSession, MentoringClass
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import axe_check, sign_in
 from tests.mentoring.conftest import application_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -43,12 +43,6 @@ def make_staff_and_mentor(live_server) -> tuple[str, int, str]:
         return result
 
 
-def sign_in(page, email: str, lang: str) -> None:
-    page.goto(f"/{lang}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_staff_add_a_class_assign_a_mentor_and_record_attendance(new_page, live_server):
@@ -58,7 +52,7 @@ def test_staff_add_a_class_assign_a_mentor_and_record_attendance(new_page, live_
         return live_server.gettext(lang, message, **variables)
 
     page = new_page()
-    sign_in(page, email, "ko")
+    sign_in(page, email, "ko", PASSWORD)
     page.goto("/ko/staff/mentoring/classes")
     axe_check(page)
     page.get_by_role("link", name=t("Add a class"), exact=True).click()

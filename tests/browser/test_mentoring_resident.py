@@ -16,7 +16,7 @@ from portal.districts import District
 from portal.extensions import db
 from portal.mentoring import service
 from portal.mentoring.models import ApplicationStatus, ClassLevel, PlaceStatus, Program, Weekday
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -74,12 +74,6 @@ def place_of(live_server, email: str, class_id: int):
         return result
 
 
-def sign_in(page, email: str, lang: str) -> None:
-    page.goto(f"/{lang}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_a_resident_applies_in_chinese_takes_a_place_and_downloads_the_calendar(
@@ -91,7 +85,7 @@ def test_a_resident_applies_in_chinese_takes_a_place_and_downloads_the_calendar(
         return live_server.gettext(lang, message, **variables)
 
     page = new_page()
-    sign_in(page, email, "zh")
+    sign_in(page, email, "zh", PASSWORD)
     page.goto("/en/mentoring/apply")  # the form in English first
     expect(page.locator("main h1")).to_have_text(t("Apply to mentor", "en"))
     axe_check(page)
@@ -166,7 +160,7 @@ def test_a_family_asks_for_a_place_and_cancels_it(new_page, live_server):
         return live_server.gettext(lang, message, **variables)
 
     page = new_page()
-    sign_in(page, email, "vi")
+    sign_in(page, email, "vi", PASSWORD)
     for lang in ("en", "vi"):
         page.goto(f"/{lang}/mentoring/classes")
         expect(page.locator("main h1")).to_have_text(t("Classes", lang))

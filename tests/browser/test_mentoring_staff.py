@@ -13,7 +13,7 @@ from portal.accounts.passwords import hash_password
 from portal.columns import utcnow
 from portal.extensions import db
 from portal.mentoring import service
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import axe_check, sign_in
 from tests.mentoring.conftest import application_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -40,12 +40,6 @@ def make_staff_and_application(live_server) -> tuple[str, str, int]:
         return result
 
 
-def sign_in(page, email: str, lang: str) -> None:
-    page.goto(f"/{lang}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_staff_approve_an_application_and_record_the_check(new_page, live_server):
@@ -55,7 +49,7 @@ def test_staff_approve_an_application_and_record_the_check(new_page, live_server
         return live_server.gettext(lang, message, **variables)
 
     page = new_page()
-    sign_in(page, email, "ko")
+    sign_in(page, email, "ko", PASSWORD)
     page.goto("/ko/staff/mentoring/applications")
     expect(page.locator("main h1")).to_have_text(t("Mentor applications"))
     axe_check(page)
