@@ -478,12 +478,27 @@ def cancel_session(session: ClassSession, *, by: User) -> None:
 
 def move_session(session: ClassSession, *, starts_at: datetime, ends_at: datetime, by: User
                  ) -> None:
+    """Move one session to a new time that clashes with no session of the class or of its
+    mentors' other classes, and tell those concerned."""
+    mentoring_class = lock_class(session.mentoring_class)
     if ends_at <= starts_at:
         raise ValidationError("ends_at", _("A session must end after it starts."))
     if starts_at <= utcnow():
         raise ValidationError("starts_at", _("Move the session to a time still to come."))
     if session.cancelled_at is not None:
         raise ValidationError(None, _("This session is cancelled."))
+    sibling = _session_during(mentoring_class, starts_at, ends_at, without=session.id)
+    if sibling is not None:
+        raise ValidationError("starts_at", _(
+            "This class already has a session at that time (%(when)s). Choose another time.",
+            when=_format_span(sibling)))
+    clash = _mentor_clash_during(mentoring_class, starts_at, ends_at)
+    if clash is not None:
+        mentor, other = clash
+        raise ValidationError("starts_at", _(
+            "%(name)s, a mentor of this class, mentors “%(title)s” at that time (%(when)s). "
+            "Choose another time.", name=mentor.user.name,
+            title=class_title(other.mentoring_class), when=_format_span(other)))
     if session.moved_from is None:
         session.moved_from = session.starts_at
     session.starts_at, session.ends_at = starts_at, ends_at
@@ -496,6 +511,48 @@ def move_session(session: ClassSession, *, starts_at: datetime, ends_at: datetim
                obj_id=session.class_id,
                params={"class": session.class_id, "when": session.moved_from.isoformat(),
                        "new": starts_at.isoformat()})
+
+
+def _session_during(mentoring_class: MentoringClass, starts_at: datetime, ends_at: datetime,
+                    *, without: int) -> ClassSession | None:
+    """The first session of the class, other than ``without`` and not cancelled, that
+    overlaps the span."""
+    return db.session.scalar(
+        sa.select(ClassSession)
+        .where(ClassSession.class_id == mentoring_class.id, ClassSession.id != without,
+               ClassSession.cancelled_at.is_(None), ClassSession.starts_at < ends_at,
+               starts_at < ClassSession.ends_at)
+        .order_by(ClassSession.starts_at).limit(1))
+
+
+def _mentor_clash_during(mentoring_class: MentoringClass, starts_at: datetime,
+                         ends_at: datetime) -> tuple[Mentor, ClassSession] | None:
+    """A confirmed mentor of the class and the first session of another of their running
+    classes (as ``_active_classes`` counts them) that overlaps the span."""
+    ours, theirs = aliased(Placement), aliased(Placement)
+    row = db.session.execute(
+        sa.select(ClassSession, theirs.mentor_id)
+        .join(theirs, sa.and_(theirs.class_id == ClassSession.class_id,
+                              theirs.status == PlaceStatus.confirmed))
+        .join(ours, sa.and_(ours.mentor_id == theirs.mentor_id,
+                            ours.class_id == mentoring_class.id,
+                            ours.status == PlaceStatus.confirmed))
+        .join(MentoringClass, MentoringClass.id == ClassSession.class_id)
+        .where(ClassSession.class_id != mentoring_class.id,
+               MentoringClass.last_date >= today_in_seoul(),
+               ClassSession.cancelled_at.is_(None), ClassSession.starts_at < ends_at,
+               starts_at < ClassSession.ends_at)
+        .order_by(ClassSession.starts_at, theirs.mentor_id).limit(1)).first()
+    if row is None:
+        return None
+    other, mentor_id = row
+    return db.session.get(Mentor, mentor_id), other
+
+
+def _format_span(session: ClassSession) -> str:
+    from ..i18n import format_time_range
+
+    return format_time_range(session.starts_at, session.ends_at)
 
 
 # -- Mentor places -----------------------------------------------------------------------------

@@ -13,12 +13,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..districts import District
+from ..errors import ValidationError
 from ..forms import (
     REQUIRED,
     TOO_LONG,
     ChoiceSelectField,
     EnumSelectField,
     PortalForm,
+    apply_error,
     as_choices,
     locale_fields,
     locale_values,
@@ -112,6 +114,20 @@ class MoveSessionForm(PortalForm):
     day = _date(_l("New date"))
     start = _time(_l("Starts at"))
     end = _time(_l("Ends at"))
+
+    # Where the errors of ``service.move_session`` belong: the new start is a date and a time.
+    SERVICE_FIELDS = {"starts_at": "day", "ends_at": "end"}
+
+    def __init__(self, *args, session_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if session_id is not None:  # ids unique in a page that lists every session
+            for name in ("day", "start", "end"):
+                self[name].id = self[name].label.field_id = f"move-{name}-{session_id}"
+
+    def show_error(self, error: ValidationError) -> None:
+        """Show a refusal of ``service.move_session`` next to the field it is about."""
+        apply_error(self, ValidationError(self.SERVICE_FIELDS.get(error.field, error.field),
+                                          error.message))
 
 
 class ActionForm(PortalForm):

@@ -120,7 +120,12 @@ def _class_form(existing: MentoringClass | None):
 @staff_bp.route("/classes/<int:class_id>")
 def class_detail(class_id: int):
     """Show a class: its sessions, its mentors and waiting list, suggested mentors, families."""
-    mentoring_class = service.get_class_or_404(class_id)
+    return _class_page(service.get_class_or_404(class_id))
+
+
+def _class_page(mentoring_class: MentoringClass, *, move_form: MoveSessionForm | None = None,
+                moving: int | None = None):
+    """The class page; ``move_form`` is a refused move of session ``moving``, shown open."""
     sessions = db.session.scalars(service.sessions_of(mentoring_class)).all()
     places = service.places_of(mentoring_class)
     enrolments = service.enrolments_in(mentoring_class)
@@ -132,8 +137,9 @@ def class_detail(class_id: int):
         places=places, enrolments=enrolments, full=full, learners=learners,
         suggestions=service.suggested_mentors(mentoring_class),
         history=history_of(("mentoring_class", mentoring_class.id)),
-        move_form=MoveSessionForm(formdata=None), now=utcnow(), seoul=service.SEOUL,
-        language=service.language_name(mentoring_class.language))
+        move_form=move_form or MoveSessionForm(formdata=None), moving=moving, form=move_form,
+        now=utcnow(), seoul=service.SEOUL,
+        language=service.language_name(mentoring_class.language)), 400 if move_form else 200
 
 
 def _back_to(mentoring_class: MentoringClass, anchor: str):
@@ -176,22 +182,22 @@ def move_session(class_id: int, session_id: int):
     """Move one session to another date or time (Seoul) and tell those concerned."""
     mentoring_class = service.get_class_or_404(class_id)
     session = service.get_session_or_404(mentoring_class, session_id)
-    form = MoveSessionForm()
-    if _refused(form):
-        return _back_to(mentoring_class, "sessions")
-    before = _when(session)
-    try:
-        service.move_session(
-            session, starts_at=service.seoul_datetime(form.day.data, form.start.data),
-            ends_at=service.seoul_datetime(form.day.data, form.end.data), by=current_user)
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-        return _back_to(mentoring_class, "sessions")
-    db.session.commit()
-    flash(_("The session of %(before)s now meets %(when)s; the mentors and families have been "
-            "told.", before=before, when=_when(session)), "success")
-    return _back_to(mentoring_class, "sessions")
+    form = MoveSessionForm(session_id=session.id)
+    if form.validate_on_submit():
+        before = _when(session)
+        try:
+            service.move_session(
+                session, starts_at=service.seoul_datetime(form.day.data, form.start.data),
+                ends_at=service.seoul_datetime(form.day.data, form.end.data), by=current_user)
+        except ValidationError as error:
+            db.session.rollback()
+            form.show_error(error)
+        else:
+            db.session.commit()
+            flash(_("The session of %(before)s now meets %(when)s; the mentors and families "
+                    "have been told.", before=before, when=_when(session)), "success")
+            return _back_to(mentoring_class, "sessions")
+    return _class_page(mentoring_class, move_form=form, moving=session.id)
 
 
 def _when(session: ClassSession) -> str:

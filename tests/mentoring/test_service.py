@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from portal.columns import utcnow
 from portal.errors import ValidationError
 from portal.extensions import db
+from portal.i18n import format_time_range
 from portal.mentoring import service
 from portal.mentoring.models import (
     ApplicationStatus,
@@ -195,6 +196,73 @@ def test_moving_or_cancelling_a_session_tells_everyone_concerned(
     for person in (mentor.user, family):
         assert len(_notices(person, "mentoring.session_cancelled")) == 1
         assert len(_notices(person, "mentoring.session_moved")) == 1
+
+
+def _sessions(mentoring_class) -> list[ClassSession]:
+    return db.session.scalars(service.sessions_of(mentoring_class)).all()
+
+
+def test_a_session_is_not_moved_onto_a_session_of_a_mentors_other_class(
+    app, make_class, make_mentor, create_user, staff_user
+):
+    mentor = make_mentor(user=create_user(name="Lan Pham"))
+    saturday = make_class(titles={"en": "Saturday Vietnamese"})
+    sunday = make_class(weekday=Weekday.sunday, titles={"en": "Sunday Vietnamese"})
+    service.take_place(mentor, saturday)
+    service.take_place(mentor, sunday)
+    db.session.commit()
+    session, theirs = _sessions(saturday)[0], _sessions(sunday)[0]
+    before = session.starts_at
+    starts_at, ends_at = theirs.starts_at + timedelta(hours=1), theirs.ends_at + timedelta(hours=1)
+    with app.test_request_context("/en/"), pytest.raises(ValidationError) as refused:
+        when = format_time_range(theirs.starts_at, theirs.ends_at)
+        service.move_session(session, starts_at=starts_at, ends_at=ends_at, by=staff_user)
+    assert refused.value.field == "starts_at"
+    assert refused.value.message == (
+        f"Lan Pham, a mentor of this class, mentors “Sunday Vietnamese” at that time ({when}). "
+        "Choose another time.")
+    db.session.rollback()
+    db.session.refresh(session)
+    assert (session.starts_at, session.moved_from) == (before, None)
+    assert _notices(mentor.user, "mentoring.session_moved") == []
+    # Once the other class's session is cancelled, the time is free.
+    service.cancel_session(theirs, by=staff_user)
+    service.move_session(session, starts_at=starts_at, ends_at=ends_at, by=staff_user)
+    assert session.starts_at == starts_at and session.moved_from == before
+
+
+def test_only_confirmed_mentors_of_running_classes_make_a_move_clash(
+    app, make_class, make_mentor, staff_user
+):
+    saturday = make_class(mentor_places=1)
+    sunday = make_class(weekday=Weekday.sunday)
+    service.take_place(make_mentor(), saturday)
+    waiting = make_mentor()
+    service.take_place(waiting, sunday)
+    assert service.take_place(waiting, saturday).status is PlaceStatus.waiting
+    session, theirs = _sessions(saturday)[0], _sessions(sunday)[0]
+    service.move_session(session, starts_at=theirs.starts_at, ends_at=theirs.ends_at,
+                         by=staff_user)
+    assert session.starts_at == theirs.starts_at
+
+
+def test_a_session_is_not_moved_onto_another_session_of_its_class(app, make_class,
+                                                                  staff_user):
+    mentoring_class = make_class(weeks=3)
+    first, second, third = _sessions(mentoring_class)
+    with app.test_request_context("/en/"), pytest.raises(ValidationError) as refused:
+        service.move_session(first, starts_at=second.starts_at + timedelta(hours=1),
+                             ends_at=second.ends_at + timedelta(hours=1), by=staff_user)
+    assert refused.value.field == "starts_at"
+    assert "This class already has a session at that time" in refused.value.message
+    # Later on its own day, overlapping the time it leaves: allowed.
+    service.move_session(first, starts_at=first.starts_at + timedelta(hours=1),
+                         ends_at=first.ends_at + timedelta(hours=1), by=staff_user)
+    # Onto a session of the class that is cancelled: allowed.
+    service.cancel_session(third, by=staff_user)
+    service.move_session(second, starts_at=third.starts_at, ends_at=third.ends_at,
+                         by=staff_user)
+    assert second.starts_at == third.starts_at
 
 
 def test_editing_the_schedule_keeps_sessions_moved_or_cancelled_by_hand(

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.i18n import format_time_range
 from portal.mentoring import service
 from portal.mentoring.models import (
     ClassLevel,
@@ -287,20 +288,37 @@ def test_cancelling_and_moving_sessions_tells_the_mentors(client, staff, make_cl
     assert f"{base}/sessions/{first.id}/cancel" not in html  # nothing left to cancel
 
 
-def test_a_refused_move_is_said_and_changes_nothing(client, staff, make_class, make_mentor):
+def _move_form(html: str, session) -> str:
+    """The move form of one session's row."""
+    match = re.search(rf'<tr id="session-{session.id}">(.*?)</tr>', html, re.S)
+    assert match, f"no row for session {session.id}"
+    return match.group(1)
+
+
+def test_a_refused_move_is_said_on_its_form_and_changes_nothing(client, staff, make_class,
+                                                                make_mentor):
     mentoring_class = make_class(weeks=2)
     session = _sessions(mentoring_class)[0]
     before = session.starts_at
     base = _class_page(mentoring_class)
     day = session.starts_at.astimezone(service.SEOUL).date().isoformat()
-    for data, message in (({"day": day, "start": "14:00", "end": "13:00"},
-                           "A session must end after it starts."),
-                          ({"day": "2001-01-01", "start": "14:00", "end": "15:00"},
-                           "Move the session to a time still to come."),
-                          ({"day": "soon", "start": "14:00", "end": "15:00"}, "New date")):
+    for data, field, message in (
+        ({"day": day, "start": "14:00", "end": "13:00"}, "end",
+         "A session must end after it starts."),
+        ({"day": "2001-01-01", "start": "14:00", "end": "15:00"}, "day",
+         "Move the session to a time still to come."),
+        ({"day": "soon", "start": "14:00", "end": "15:00"}, "day", ""),
+    ):
         response = submit(client, f"{base}/sessions/{session.id}/move", data, page=base)
-        assert response.status_code == 302
-        assert message in _flashes(client.get(base).get_data(as_text=True))
+        assert response.status_code == 400
+        html = response.get_data(as_text=True)
+        assert "<title>Error:" in html and 'class="error-summary"' in html
+        row = _move_form(html, session)
+        assert "<details open>" in row
+        assert f'id="move-{field}-{session.id}-error"' in row and message in row
+        for name, value in data.items():
+            assert f'id="move-{name}-{session.id}"' in row
+            assert f'value="{value}"' in row, name
     db.session.refresh(session)
     assert session.starts_at == before and session.moved_from is None
     # A session that has started cannot be cancelled.
@@ -310,6 +328,41 @@ def test_a_refused_move_is_said_and_changes_nothing(client, staff, make_class, m
     assert "has started cannot be cancelled" in _flashes(client.get(base).get_data(as_text=True))
     db.session.refresh(session)
     assert session.cancelled_at is None
+
+
+def test_a_move_onto_a_mentors_other_class_names_the_class_the_mentor_and_the_time(
+    app, client, staff, make_class, make_mentor, create_user
+):
+    mentor = make_mentor(user=create_user(name="Lan Pham"))
+    saturday = make_class(titles={"en": "Saturday Vietnamese"})
+    sunday = make_class(weekday=Weekday.sunday, titles={"en": "Sunday Vietnamese"})
+    service.take_place(mentor, saturday)
+    service.take_place(mentor, sunday)
+    db.session.commit()
+    session, theirs = _sessions(saturday)[0], _sessions(sunday)[0]
+    before = session.starts_at
+    day = theirs.starts_at.astimezone(service.SEOUL).date().isoformat()
+    base = _class_page(saturday)
+    data = {"day": day, "start": "11:00", "end": "13:00"}
+    response = submit(client, f"{base}/sessions/{session.id}/move", data, page=base)
+    assert response.status_code == 400
+    with app.test_request_context("/en/"):
+        when = format_time_range(theirs.starts_at, theirs.ends_at)
+    row = _move_form(response.get_data(as_text=True), session)
+    assert f'id="move-day-{session.id}-error"' in row
+    assert (f"Lan Pham, a mentor of this class, mentors “Sunday Vietnamese” at that time "
+            f"({when}). Choose another time.") in row
+    assert f'value="{day}"' in row and 'value="11:00"' in row and 'value="13:00"' in row
+    db.session.refresh(session)
+    assert (session.starts_at, session.moved_from) == (before, None)
+    assert _notices(mentor.user, "mentoring.session_moved") == []
+    # Two hours later the mentor is free: the session moves.
+    data.update(start="13:00", end="15:00")
+    response = submit(client, f"{base}/sessions/{session.id}/move", data, page=base)
+    assert response.status_code == 302
+    db.session.refresh(session)
+    assert session.starts_at == service.seoul_datetime(theirs.starts_at.astimezone(
+        service.SEOUL).date(), time(13))
 
 
 # -- Mentors ---------------------------------------------------------------------------------
