@@ -247,13 +247,27 @@ def check_state(mentor: Mentor, *, today: date | None = None) -> str:
     """The child-safety check as staff and the mentor read it: missing, expired, expiring
     (within 30 days) or valid."""
     today = today or today_in_seoul()
-    if mentor.check_expires is None:
+    if mentor.check_date is None or mentor.check_expires is None:
         return "missing"
     if mentor.check_expires < today:
         return "expired"
     if mentor.check_expires <= today + CHECK_WARNING:
         return "expiring"
     return "valid"
+
+
+def check_state_is(state: str, *, today: date | None = None) -> sa.ColumnElement[bool]:
+    """The mentors whose check ``check_state`` says is in ``state``, as a SQL condition."""
+    today = today or today_in_seoul()
+    recorded = sa.and_(Mentor.check_date.is_not(None), Mentor.check_expires.is_not(None))
+    conditions = {
+        "missing": sa.not_(recorded),
+        "expired": sa.and_(recorded, Mentor.check_expires < today),
+        "expiring": sa.and_(recorded, Mentor.check_expires >= today,
+                            Mentor.check_expires <= today + CHECK_WARNING),
+        "valid": sa.and_(recorded, Mentor.check_expires > today + CHECK_WARNING),
+    }
+    return conditions[state]
 
 
 def record_check(mentor: Mentor, *, checked_on: date, expires_on: date, by: User) -> None:

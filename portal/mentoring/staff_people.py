@@ -44,7 +44,6 @@ from .staff_people_forms import (
     this_month,
 )
 
-CHECK_WARNING = service.CHECK_WARNING
 BATCH = 500
 
 
@@ -130,8 +129,7 @@ def _json_has(column, *patterns: str):
     return sa.or_(*(text.like(f"%{pattern}%") for pattern in patterns))
 
 
-def _filtered_mentors(filters: dict[str, str]) -> sa.Select:
-    today = service.today_in_seoul()
+def _filtered_mentors(filters: dict[str, str], today: date) -> sa.Select:
     stmt = (service.mentors()
             .join(MentorApplication, MentorApplication.id == Mentor.application_id)
             .options(contains_eager(Mentor.application)))
@@ -146,15 +144,11 @@ def _filtered_mentors(filters: dict[str, str]) -> sa.Select:
     elif "district" in filters:
         stmt = stmt.where(_json_has(MentorApplication.districts, f'"{filters["district"]}"'))
     check = filters.get("check")
-    if check == "valid":
-        stmt = stmt.where(Mentor.check_date.is_not(None),
-                          Mentor.check_expires > today + CHECK_WARNING)
-    elif check == "expiring":
-        stmt = stmt.where(Mentor.check_date.is_not(None), Mentor.check_expires >= today,
-                          Mentor.check_expires <= today + CHECK_WARNING)
-    elif check == "missing":
-        stmt = stmt.where(sa.or_(Mentor.check_date.is_(None), Mentor.check_expires.is_(None),
-                                 Mentor.check_expires < today))
+    if check in ("valid", "expiring"):
+        stmt = stmt.where(service.check_state_is(check, today=today))
+    elif check == "missing":  # the filter says "Missing or expired"
+        stmt = stmt.where(sa.or_(service.check_state_is("missing", today=today),
+                                 service.check_state_is("expired", today=today)))
     if filters.get("suspended") == "yes":
         stmt = stmt.where(Mentor.suspended_at.is_not(None))
     elif filters.get("suspended") == "no":
@@ -165,12 +159,13 @@ def _filtered_mentors(filters: dict[str, str]) -> sa.Select:
 def _mentors_page(hours_form: HoursForm, status: int = 200):
     form = MentorFilterForm(request.args)
     filters = form.filters()
-    page = paginate(_filtered_mentors(filters))
+    today = service.today_in_seoul()
+    page = paginate(_filtered_mentors(filters, today))
     ids = [mentor.id for mentor in page.items]
     return _render(
         "mentoring/staff/mentors.html", filters=form, page=page, hours_form=hours_form,
         form=hours_form, hours=service.volunteer_hours(ids), loads=service.mentor_loads(ids),
-        today=service.today_in_seoul(), warning=CHECK_WARNING,
+        checks={mentor.id: service.check_state(mentor, today=today) for mentor in page.items},
     ), status
 
 
@@ -200,8 +195,8 @@ def _mentor_page(mentor: Mentor, status: int = 200, **given):
     today = service.today_in_seoul()
     return _render(
         "mentoring/staff/mentor.html", mentor=mentor, placements=placements, classes=classes,
-        today=today,
-        load=service.mentor_loads([mentor.id]).get(mentor.id, 0), warning=CHECK_WARNING,
+        today=today, check=service.check_state(mentor, today=today),
+        load=service.mentor_loads([mentor.id]).get(mentor.id, 0),
         hours=service.volunteer_hours([mentor.id])[mentor.id],
         history=history_of(("mentor", mentor.id)),
         form=next(iter(given.values()), None), **forms,  # the form in error titles the page

@@ -14,6 +14,7 @@ from portal.mentoring.models import (
     ApplicationStatus,
     ClassSession,
     EnrolmentStatus,
+    Mentor,
     PlaceStatus,
     Program,
     Weekday,
@@ -142,6 +143,23 @@ def test_classes_with_children_need_a_valid_safety_check(app, make_class, make_m
     with pytest.raises(ValidationError, match="expires before the class ends"):
         service.take_place(expiring, with_children)
     assert service.take_place(make_mentor(check=True), with_children)
+
+
+def test_the_check_state_reads_the_same_in_python_and_in_sql(app, make_mentor):
+    today = service.today_in_seoul()
+    mentors = {}
+    for checked, days in ((False, None), (True, -1), (True, 0), (True, 30), (True, 31),
+                          (False, 100)):
+        mentor = make_mentor()
+        mentor.check_date = today - timedelta(days=400) if checked else None
+        mentor.check_expires = today + timedelta(days=days) if days is not None else None
+        mentors[mentor.id] = mentor
+    db.session.flush()
+    for state in ("missing", "expired", "expiring", "valid"):
+        found = set(db.session.scalars(sa.select(Mentor.id).where(
+            Mentor.id.in_(mentors), service.check_state_is(state, today=today))))
+        assert found == {mentor_id for mentor_id, mentor in mentors.items()
+                         if service.check_state(mentor, today=today) == state}, state
 
 
 def test_a_mentor_must_be_approved_for_the_program(app, make_class, make_mentor):

@@ -3,6 +3,7 @@ and the export of volunteer hours."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -174,6 +175,75 @@ def test_recording_a_check_refuses_an_expiry_before_the_date(client, login, staf
     assert response.status_code == 302
     db.session.refresh(mentor)
     assert (mentor.check_date, mentor.check_expires) == (today, expires)
+
+
+# What each state of the check reads as: in the list of mentors, on the mentor's page.
+CHECK_READS = {
+    "missing": ("No check", "No check recorded."),
+    "expired": ('<span class="tag tag-urgent">Expired</span>', "Expired on"),
+    "expiring": ('<span class="tag">Expires soon</span>', "it expires within 30 days"),
+    "valid": ("</time></td>", "valid until"),
+}
+
+
+def _mentor_row(html: str, name: str) -> str:
+    match = re.search(rf">{name}</a></td>(.*?)</tr>", html, re.S)
+    assert match, f"no row for {name}"
+    return match.group(1)
+
+
+def _check_paragraph(html: str) -> str:
+    return html.split('<h2 id="check">', 1)[1].split("</p>", 1)[0]
+
+
+def _reads_as(client, mentor) -> tuple[str, str]:
+    """The state of the mentor's check as the list and their page show it."""
+    listed = _mentor_row(client.get(f"{BASE}/mentors").get_data(as_text=True),
+                         mentor.user.name)
+    page = _check_paragraph(client.get(f"{BASE}/mentors/{mentor.id}").get_data(as_text=True))
+    in_list = [state for state, (words, _) in CHECK_READS.items() if words in listed]
+    on_page = [state for state, (_, words) in CHECK_READS.items() if words in page]
+    # A valid check's words are part of the others': the most particular state is the one.
+    order = ["missing", "expired", "expiring", "valid"]
+    return (min(in_list, key=order.index, default=None),
+            min(on_page, key=order.index, default=None))
+
+
+@pytest.mark.parametrize(("checked", "days"), [
+    (False, None), (True, -1), (True, 0), (True, 29), (True, 30), (True, 31),
+    (False, 100),  # an expiry without the date of the check is no check
+])
+def test_the_staff_pages_say_the_check_state_as_check_state_does(
+    client, login, staff_user, make_mentor, create_user, checked, days
+):
+    mentor = make_mentor(user=create_user(name="Mai Tran"))
+    today = service.today_in_seoul()
+    if checked:
+        mentor.check_date = today - timedelta(days=400)
+    if days is not None:
+        mentor.check_expires = today + timedelta(days=days)
+    db.session.commit()
+    login(staff_user)
+    state = service.check_state(mentor, today=today)
+    assert _reads_as(client, mentor) == (state, state)
+
+
+def test_the_staff_pages_follow_check_state_when_its_rule_changes(
+    client, login, staff_user, make_mentor, create_user, monkeypatch
+):
+    mentor = make_mentor(user=create_user(name="Mai Tran"))
+    today = service.today_in_seoul()
+    mentor.check_date, mentor.check_expires = today - timedelta(days=300), \
+        today + timedelta(days=45)
+    db.session.commit()
+    login(staff_user)
+    assert service.check_state(mentor) == "valid"
+    assert _reads_as(client, mentor) == ("valid", "valid")
+    monkeypatch.setattr(service, "CHECK_WARNING", timedelta(days=60))
+    assert service.check_state(mentor) == "expiring"
+    assert _reads_as(client, mentor) == ("expiring", "expiring")
+    expiring = client.get(f"{BASE}/mentors?check=expiring").get_data(as_text=True)
+    assert "Mai Tran" in expiring
 
 
 @pytest.mark.parametrize("value, status, expected", [
