@@ -138,6 +138,9 @@ class Config:
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "20"))
+    # Seconds a worker holds the round it claimed. It starts no message in the second half,
+    # so the lease must be more than twice the longest send (MAIL_TIMEOUT per SMTP step).
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "600"))
 
     # Pages and fragments that are the same for every visitor, kept in each process.
     CACHE_TYPE = os.environ.get("CACHE_TYPE", "SimpleCache")

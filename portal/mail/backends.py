@@ -3,7 +3,6 @@
 import contextlib
 import smtplib
 import ssl
-from email.message import EmailMessage
 from pathlib import Path
 
 from flask import current_app
@@ -25,10 +24,10 @@ class FileBackend:
     def close(self) -> None:
         """Nothing stays open between messages."""
 
-    def send(self, message: EmailMessage, *, message_id: int) -> None:
+    def send(self, data: bytes, *, sender: str, recipient: str, message_id: int) -> None:
         path = self.directory / f"{message_id:08d}.eml"
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(bytes(message))
+        tmp.write_bytes(data)
         tmp.replace(path)
 
 
@@ -98,16 +97,18 @@ class SMTPBackend:
             connection.login(self.username, self.password or "")
         return connection
 
-    def send(self, message: EmailMessage, *, message_id: int) -> None:
+    def send(self, data: bytes, *, sender: str, recipient: str, message_id: int) -> None:
+        """Send a flattened message (CRLF line ends) from ``sender`` to ``recipient``."""
         reused = self.connection is not None
         try:
-            self._send(message)
+            self._send(data, sender, recipient)
         except (smtplib.SMTPException, OSError):
             if not (reused and self.connection is None and not self._data_started):
                 raise
-            self._send(message)  # the old connection had gone stale: nothing went out
+            # The old connection had gone stale: nothing went out.
+            self._send(data, sender, recipient)
 
-    def _send(self, message: EmailMessage) -> None:
+    def _send(self, data: bytes, sender: str, recipient: str) -> None:
         """Send on the open connection (or a new one); drop it when the server did."""
         self._data_started = False
         if self.connection is None:
@@ -115,7 +116,16 @@ class SMTPBackend:
         connection = self.connection
         connection.data_started = False
         try:
-            connection.send_message(message)
+            options: tuple[str, ...] = ()
+            if not (sender.isascii() and recipient.isascii()):
+                # An address in its own script needs the server's SMTPUTF8 (as send_message
+                # would ask for it).
+                connection.ehlo_or_helo_if_needed()
+                if not connection.has_extn("smtputf8"):
+                    raise smtplib.SMTPNotSupportedError(
+                        "the mail server does not accept addresses outside ASCII (SMTPUTF8)")
+                options = ("SMTPUTF8", "BODY=8BITMIME")
+            connection.sendmail(sender, [recipient], data, mail_options=options)
         except (smtplib.SMTPException, OSError) as error:
             self._data_started = connection.data_started
             if isinstance(error, smtplib.SMTPServerDisconnected | OSError):

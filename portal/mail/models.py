@@ -42,6 +42,11 @@ class OutboxMessage(db.Model):
     # statement instead of rendering thousands of templates inside a request.
     kind: Mapped[str | None] = mapped_column(sa.String(60))
     object_id: Mapped[int | None] = mapped_column()
+    # A worker claims a round of messages for a while (its lease) and then sends them with no
+    # transaction open: other workers pass them by until ``claimed_until``. A worker that dies
+    # leaves its unsent claims to be taken by another once the lease has lapsed.
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
