@@ -7,6 +7,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 _NOTE = re.compile(r"\([^)]*\)|（[^）]*）")
+_CONTEXT = re.compile(r"^\[([^\]]+)\]\s*")
 _ALTERNATIVES = re.compile(r"\s*／\s*|\s+/\s+")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]")
 
@@ -17,6 +18,8 @@ class Term:
 
     english: str
     words: dict[str, tuple[str, ...]]
+    # The msgctxt this row is for (``[mentor application] decline``); None: any other.
+    context: str | None = None
 
     def pattern(self) -> re.Pattern:
         # The term as a whole word or phrase, in any case, plural or not.
@@ -40,7 +43,9 @@ def read_glossary(path: Path) -> list[Term]:
             continue
         if set(cells[0]) <= set("-: ") or not languages:
             continue
-        variants = [v.strip() for v in _ALTERNATIVES.split(_NOTE.sub("", cells[0])) if v.strip()]
+        context = _CONTEXT.match(cells[0])
+        english = cells[0][context.end():] if context else cells[0]
+        variants = [v.strip() for v in _ALTERNATIVES.split(_NOTE.sub("", english)) if v.strip()]
         per_language = {
             lang: [w.strip() for w in _ALTERNATIVES.split(_NOTE.sub("", cell)) if w.strip()]
             for lang, cell in zip(languages, cells[1:], strict=False)
@@ -52,7 +57,7 @@ def read_glossary(path: Path) -> list[Term]:
                     words[lang] = (alternatives[index],)
                 else:
                     words[lang] = tuple(alternatives)
-            terms.append(Term(variant, words))
+            terms.append(Term(variant, words, context.group(1) if context else None))
     return terms
 
 
@@ -62,6 +67,9 @@ def glossary_warnings(directory: Path, languages) -> list[str]:
     if not glossary.exists():
         return []
     terms = [(term, term.pattern()) for term in read_glossary(glossary)]
+    # A word with a row for a message's msgctxt is held to that row only, others to the rows
+    # without one.
+    contexts = {(term.english.casefold(), term.context) for term, _ in terms if term.context}
     warnings = []
     for lang in languages:
         po_path = directory / lang / "LC_MESSAGES" / "messages.po"
@@ -83,6 +91,9 @@ def glossary_warnings(directory: Path, languages) -> list[str]:
             for term, pattern in terms:
                 words = term.words.get(lang)
                 if not words or not pattern.search(source):
+                    continue
+                own_row = (term.english.casefold(), message.context) in contexts
+                if term.context != (message.context if own_row else None):
                     continue
                 if not any(word.casefold() in folded for word in words):
                     warnings.append(

@@ -82,7 +82,7 @@ class ApplicationStatus(LabelledEnum):
     submitted = _l("Submitted")
     more_information = _l("More information requested")
     approved = _l("Approved")
-    declined = _l("Declined")
+    declined = lazy_pgettext("mentor application", "Declined")
 
 
 class PlaceStatus(LabelledEnum):
@@ -94,7 +94,7 @@ class EnrolmentStatus(LabelledEnum):
     requested = _l("Requested")
     confirmed = _l("Place confirmed")
     waiting = _l("On the waiting list")
-    declined = _l("Declined")
+    declined = lazy_pgettext("class place request", "Declined")
 
 
 class MentorApplication(db.Model):

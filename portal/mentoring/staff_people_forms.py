@@ -95,7 +95,7 @@ class DecisionForm(PortalForm):
     """The decision on a submitted application, with the message for the applicant."""
 
     decision = DecisionField(_l("Decision"), choices=as_choices([
-        ("approve", _l("Approve")), ("decline", _l("Decline")),
+        ("approve", _l("Approve")), ("decline", lazy_pgettext("mentor application", "Decline")),
         ("ask", _l("Ask for more information"))]))
     message = TextAreaField(
         _l("Message for the applicant"),

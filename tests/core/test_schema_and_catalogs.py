@@ -82,6 +82,22 @@ def test_the_check_warns_when_a_translation_misses_a_glossary_word(tmp_path):
     assert not any("'Staff desk'" in w for w in warnings)
 
 
+def test_a_glossary_row_for_a_context_holds_that_context_only(tmp_path):
+    from portal.glossary import glossary_warnings
+
+    copy = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, copy)
+    po_path = copy / "ja" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale="ja")
+    # A mentor application is not "declined" as a report is: the report's word is wrong here.
+    catalog.get("Decline", context="mentor application").string = "対応不可にする"
+    with po_path.open("wb") as f:
+        write_po(f, catalog)
+    warnings = glossary_warnings(copy, ["ja"])
+    assert warnings == ["ja: 'Decline' uses “decline”: expected 不承認にする in '対応不可にする'"]
+
+
 def test_the_catalogs_follow_the_glossary():
     from portal.glossary import glossary_warnings
     from portal.i18n import LOCALES
