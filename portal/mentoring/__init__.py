@@ -107,9 +107,9 @@ KINDS = (
 
 
 def _panel_context() -> dict:
-    from .service import dashboard_counts
+    from .dashboard import panel_context
 
-    return {"mentoring_counts": dashboard_counts()}
+    return panel_context()
 
 
 def init_app(app: Flask) -> None:

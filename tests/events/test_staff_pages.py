@@ -509,3 +509,25 @@ def test_pages_run_a_fixed_number_of_queries(client, staff, create_event, create
     for invitation in _invite(event, *more):
         _confirm(invitation, by=staff)
     assert {url: queries_for(url) for url in urls} == few
+
+
+# -- The dashboard ----------------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_upcoming_events_and_keeps_the_panel_a_minute(client, staff,
+                                                                          create_event):
+    from portal.extensions import cache
+
+    def panel(lang):
+        html = client.get(f"/{lang}/staff/").get_data(as_text=True)
+        return html.split('id="events-heading"')[1].split("</section>")[0]
+
+    create_event(days=3)
+    create_event(days=-3)  # over
+    english = panel("en")
+    assert "Upcoming events</dt><dd>1</dd>" in english and "Autumn concert" in english
+    create_event(days=4)
+    assert "Upcoming events</dt><dd>1</dd>" in panel("en")  # the same for all staff, a minute
+    assert "가을 음악회" in panel("ko")  # each language its own rendering
+    cache.clear()
+    assert "Upcoming events</dt><dd>2</dd>" in panel("en")

@@ -478,3 +478,21 @@ def test_attendance_is_recorded_and_shown(client, staff, make_class, make_mentor
     db.session.commit()
     later_url = f"{_class_page(mentoring_class)}/sessions/{later.id}"
     assert "This session is cancelled." in client.get(later_url).get_data(as_text=True)
+
+
+def test_the_dashboard_counts_running_classes_and_keeps_the_panel_a_minute(
+        client, login, staff_user, make_class):
+    from portal.extensions import cache
+
+    def panel(lang):
+        html = client.get(f"/{lang}/staff/").get_data(as_text=True)
+        return html.split('id="mentoring-heading"')[1].split("</section>")[0]
+
+    make_class()
+    login(staff_user)
+    assert "Classes running</dt><dd>1</dd>" in panel("en")
+    make_class()
+    assert "Classes running</dt><dd>1</dd>" in panel("en")  # the same for all staff, a minute
+    assert 'href="/ko/staff/mentoring/classes"' in panel("ko")
+    cache.clear()
+    assert "Classes running</dt><dd>2</dd>" in panel("en")

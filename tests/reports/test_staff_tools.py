@@ -127,6 +127,50 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, login, staff_user,
     assert len(many) == len(few)
 
 
+def _reports_panel(client, lang: str) -> str:
+    html = client.get(f"/{lang}/staff/").get_data(as_text=True)
+    return html.split('id="reports-heading"')[1].split("</section>")[0]
+
+
+def test_the_dashboard_panel_is_kept_a_minute_and_worded_in_each_language(
+        client, login, staff_user, create_report):
+    from portal.extensions import cache
+
+    create_report()
+    login(staff_user)
+    assert "Open reports</dt><dd>1</dd>" in _reports_panel(client, "en")
+    create_report()
+    # The counts are the same for every member of staff and kept a minute: the new report is
+    # counted with the next numbers, and every language shows the numbers computed last.
+    assert "Open reports</dt><dd>1</dd>" in _reports_panel(client, "en")
+    korean = _reports_panel(client, "ko")
+    assert 'href="/ko/staff/reports?team="><dl><dt>' in korean and "Open reports" not in korean
+    assert "</dt><dd>1</dd>" in korean.split("</li>")[0]
+    cache.clear()
+    assert "Open reports</dt><dd>2</dd>" in _reports_panel(client, "en")
+
+
+def test_a_languages_panel_expires_with_the_numbers_it_shows(client, login, staff_user,
+                                                             monkeypatch):
+    from portal.extensions import cache
+    from portal.reports import dashboard
+
+    login(staff_user)
+    client.get("/en/staff/")
+    numbers, expires = cache.get(dashboard.NUMBERS_KEY)
+    cache.set(dashboard.NUMBERS_KEY, (numbers, expires - 45))  # as if computed 45 s ago
+    timeouts = {}
+    real_set = cache.set
+
+    def recording_set(key, value, timeout=None):
+        timeouts[key] = timeout
+        return real_set(key, value, timeout=timeout)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    client.get("/ko/staff/")
+    assert 1 <= timeouts[f"{dashboard.PANEL_KEY}/ko"] <= 15
+
+
 def test_public_statistics_count_only_what_authors_allowed_and_show_no_words(
         client, create_report):
     create_report(title="Secret words about my landlord", public_stats=True,
