@@ -1,9 +1,10 @@
 """Password rules, hashing (Argon2id) and the common-password check."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from zxcvbn.matching import RANKED_DICTIONARIES
 
 from ..errors import ValidationError
 
@@ -12,11 +13,23 @@ PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 
 _hasher = PasswordHasher()
-# Hashed once at import, verified against when an email is unknown, so sign-in takes as long
-# whether or not the account exists.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-but-a-timing-equaliser")
-# zxcvbn ships the 30,000 most common passwords from leaked password lists, ranked.
-_COMMON = RANKED_DICTIONARIES["passwords"]
+
+
+# Both are made on first use, not at import: every process imports this module (mail workers,
+# commands), and the two took a quarter of a second of each one's start.
+@cache
+def _dummy_hash() -> str:
+    """Verified against when an email is unknown, so sign-in takes as long whether or not the
+    account exists."""
+    return _hasher.hash("not-a-real-password-but-a-timing-equaliser")
+
+
+@cache
+def _common() -> dict[str, int]:
+    """The 30,000 most common passwords from leaked password lists, ranked (from zxcvbn)."""
+    from zxcvbn.matching import RANKED_DICTIONARIES
+
+    return RANKED_DICTIONARIES["passwords"]
 
 
 def hash_password(password: str) -> str:
@@ -36,7 +49,7 @@ def has_password(password_hash: str | None) -> bool:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; always does the work of one verification."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or _dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -48,7 +61,8 @@ def needs_rehash(password_hash: str) -> bool:
 def is_common_password(password: str) -> bool:
     """True when the password, or it without trailing digits, is a well-known one."""
     lowered = password.casefold()
-    return lowered in _COMMON or lowered.rstrip("0123456789!") in _COMMON
+    common = _common()
+    return lowered in common or lowered.rstrip("0123456789!") in common
 
 
 def check_password_rules(password: str, *, field: str = "password") -> None:
