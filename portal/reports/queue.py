@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, load_only, selectinload
+from sqlalchemy.orm import defer, load_only, raiseload, selectinload
 
 from ..accounts.models import User
 from ..columns import utcnow
@@ -39,8 +39,9 @@ def _create_priority_index(table, connection, **kw) -> None:
 
 
 # What a page of the queue shows of each report. Reading only these (on SQLite each time is
-# parsed from text) halves the cost of loading a page; any other attribute raises, so a
-# template that starts using one cannot quietly run a query per row.
+# parsed from text) halves the cost of loading a page. The page names categories and
+# assignees from the lists its forms load anyway; any other attribute or relationship
+# raises, so a template that starts using one cannot quietly run a query per row.
 PAGE_COLUMNS = (
     Report.id, Report.title, Report.urgent, Report.tier_rank, Report.status,
     Report.category_id, Report.district, Report.language, Report.assignee_id, Report.due_at,
@@ -48,8 +49,8 @@ PAGE_COLUMNS = (
 
 
 def page_options() -> tuple:
-    """Loader options for a page of the queue: its columns, and the assignees in one query."""
-    return load_only(*PAGE_COLUMNS, raiseload=True), selectinload(Report.assignee)
+    """Loader options for a page of the queue: its columns only."""
+    return load_only(*PAGE_COLUMNS, raiseload=True), raiseload("*")
 
 
 def export_options() -> tuple:

@@ -22,7 +22,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..accounts.service import get_staff_or_404, staff_accounts
+from ..accounts.service import get_staff_or_404, staff_accounts, users_by_id
 from ..audit import history_of
 from ..columns import utcnow
 from ..contacts.models import Tier
@@ -125,9 +125,12 @@ def reports():
                     .options(*queue.page_options()))
     lang = current_lang()
     due_texts = {r.id: _due_text(lang, r.due_at) for r in page.items if r.due_at}
+    # Assignees are live staff, loaded for the forms, but for one no longer staff.
+    assignees = {user.id: user for user in _staff_members()}
+    assignees.update(users_by_id({r.assignee_id for r in page.items} - set(assignees) - {None}))
     return render_template(
         "reports/staff_queue.html", form=form, page=page, labels=_labels(lang), now=utcnow(),
-        due_texts=due_texts,
+        due_texts=due_texts, assignees=assignees,
         category_names={c.id: service.category_name(c) for c in categories},
         is_overdue=service.is_overdue, language_names=dict(language_choices()),
         export_url=url_for("reports_staff.export", **request.args.to_dict()),

@@ -91,6 +91,43 @@ def test_the_queue_pages_by_fifty_with_a_fixed_number_of_queries(client, login, 
     assert len(many) == len(few)
 
 
+def test_the_filters_options_follow_every_change_at_once(client, login, staff_user,
+                                                        categories, create_user,
+                                                        create_report):
+    """The options are rendered once per list of choices: a change makes a new list."""
+    create_report()  # the bulk form shows under a page with reports
+    login(staff_user)
+    housing = categories["housing"]
+    url = f"/en/staff/reports?team=&category={housing.id}"
+    assert f'<option selected value="{housing.id}">Housing</option>' in client.get(url).text
+    housing.names = {**housing.names, "en": "Housing & rent"}
+    create_user(name="New Colleague", role=Role.staff)
+    db.session.commit()
+    html = client.get(url).text
+    assert f'<option selected value="{housing.id}">Housing &amp; rent</option>' in html
+    assert ">New Colleague</option>" in html
+    assert f'<option value="{housing.id}">Housing &amp; rent</option>' in html  # bulk form
+
+
+def test_the_queue_names_assignees_no_longer_staff_with_one_more_query(
+        client, login, staff_user, create_user, create_report, count_queries):
+    colleague = create_user(name="Colleague Still Here", role=Role.staff)
+    former = create_user(name="Colleague Who Left", role=Role.staff)
+    for assignee in (colleague, former, former):
+        create_report(title=f"Assigned to {assignee.name}").assignee_id = assignee.id
+    db.session.commit()
+    login(staff_user)
+    with count_queries() as staff_only:
+        html = client.get("/en/staff/reports?team=").get_data(as_text=True)
+    assert "<td>Colleague Still Here</td>" in html and "<td>Colleague Who Left</td>" in html
+    former.role = Role.resident
+    db.session.commit()
+    with count_queries() as one_left:
+        html = client.get("/en/staff/reports?team=").get_data(as_text=True)
+    assert html.count("<td>Colleague Who Left</td>") == 2
+    assert len(one_left) == len(staff_only) + 1
+
+
 def test_the_report_page_runs_a_fixed_number_of_queries(client, login, staff_user,
                                                         create_report, count_queries, app):
     short = create_report()
