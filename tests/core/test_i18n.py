@@ -124,6 +124,27 @@ def test_translations_are_fetched_once_per_request(app, monkeypatch):
     assert len(calls) == 1
 
 
+def test_template_gettext_formats_and_escapes_as_jinja_newstyle_gettext(app):
+    """Templates call gettext directly (i18n.py); the output must stay Jinja's own."""
+    html = app.jinja_env.from_string(
+        "{{ _('Sign in') }}|{{ _('100%%') }}|{{ _('%(a)s!', a='<b>') }}|"
+        "{{ ngettext('%(num)s unread', '%(num)s unread', 3) }}|"
+        "{{ pgettext('verb', 'Open') }}|{% trans n='<i>' %}Hi {{ n }}{% endtrans %}"
+    )
+    with app.test_request_context("/ja/"):
+        g.lang = "ja"
+        catalog = get_translations()
+        sign_in_ja = catalog.gettext("Sign in")
+        unread_ja = catalog.ngettext("%(num)s unread", "%(num)s unread", 3) % {"num": 3}
+        rendered = html.render()
+        plain = app.jinja_env.overlay(autoescape=False).from_string(
+            "{{ _('%(a)s!', a='<b>') }}|{{ _('100%%') }}"
+        ).render()
+    assert sign_in_ja != "Sign in"
+    assert rendered == f"{sign_in_ja}|100%|&lt;b&gt;!|{unread_ja}|Open|Hi &lt;i&gt;"
+    assert plain == "<b>!|100%"
+
+
 def test_the_switcher_ignores_query_arguments_that_clash_with_the_page(client):
     response = client.get("/en/login?lang=zh&_external=1&next=/en/")
     assert response.status_code == 200
