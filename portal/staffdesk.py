@@ -10,13 +10,13 @@ so no template and no domain names another domain's pages.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, Flask, abort, current_app, g, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .audit import audit_now, register_action
 from .audit_sentences import sentence
@@ -116,6 +116,9 @@ class Panel:
 class Registry:
     menus: dict[str, list[MenuEntry]] = field(default_factory=dict)
     panels: list[Panel] = field(default_factory=list)
+    # Each menu's entries with their addresses and labels built, per language and script root
+    # (see _built_entries); emptied when an entry is added.
+    built: dict[tuple[str, str, str], tuple] = field(default_factory=dict)
 
 
 def _registry(app: Flask) -> Registry:
@@ -124,9 +127,11 @@ def _registry(app: Flask) -> Registry:
 
 def add_menu_entry(app: Flask, menu: str, entry: MenuEntry) -> None:
     """Add ``entry`` to ``menu``: ``main`` (the header) or ``staff`` (the staff menu)."""
-    entries = _registry(app).menus.setdefault(menu, [])
+    registry = _registry(app)
+    entries = registry.menus.setdefault(menu, [])
     entries.append(entry)
     entries.sort(key=lambda e: e.order)
+    registry.built.clear()
 
 
 def add_panel(app: Flask, panel: Panel) -> None:
@@ -143,8 +148,7 @@ def menu(name: str) -> list[MenuEntry]:
     return [entry for entry in entries if entry.visible(user)]
 
 
-@dataclass(frozen=True)
-class MenuLink:
+class MenuLink(NamedTuple):
     """A menu entry as the page shows it: its address built, and whether it is this page."""
 
     label: Any
@@ -153,18 +157,36 @@ class MenuLink:
     template: str | None
 
 
+def _built_entries(name: str, lang: str) -> tuple[tuple[MenuEntry, str | None, Any], ...]:
+    """Every entry of a menu with its address and its label in ``lang``, built once.
+
+    The header shows the same addresses and labels to everyone who reads a language; only
+    which entries a person sees, and which one is the current page, differ (menu_links).
+    The label is kept as the page would print it (a lazy label counts as safe markup).
+    """
+    registry = _registry(current_app)
+    key = (name, lang, request.script_root)
+    built = registry.built.get(key)
+    if built is None:
+        built = registry.built[key] = tuple(
+            (
+                entry,
+                url_for(entry.endpoint, lang=lang) if entry.endpoint else None,
+                None if entry.label is None else escape(entry.label),
+            )
+            for entry in registry.menus.get(name, ())
+        )
+    return built
+
+
 def menu_links(name: str) -> list[MenuLink]:
-    """The links of a menu for this request, in the page's language."""
-    lang = current_lang()
+    """The links of a menu the current person may see, in the page's language."""
+    user = current_user._get_current_object()
     endpoint = request.endpoint
     return [
-        MenuLink(
-            label=entry.label,
-            url=url_for(entry.endpoint, lang=lang) if entry.endpoint else None,
-            current=entry.endpoint == endpoint,
-            template=entry.template,
-        )
-        for entry in menu(name)
+        MenuLink(label, url, entry.endpoint == endpoint, entry.template)
+        for entry, url, label in _built_entries(name, current_lang())
+        if entry.visible(user)
     ]
 
 

@@ -92,6 +92,20 @@ def test_a_new_domain_joins_the_desk_by_registering(tmp_path):
         db.engine.dispose()
 
 
+def test_the_header_menu_is_built_per_language_and_filtered_per_person(client, login,
+                                                                      resident):
+    """The menu's addresses and labels are built once per language; who sees what is not."""
+    english = client.get("/en/").get_data(as_text=True)
+    korean = client.get("/ko/").get_data(as_text=True)
+    assert '<a href="/en/login">Sign in</a>' in english
+    assert 'href="/ko/login"' in korean and ">Sign in</a>" not in korean
+    login(resident)
+    html = client.get("/ko/account/").get_data(as_text=True)
+    assert 'href="/ko/account/" aria-current="page"' in html
+    assert 'href="/ko/login"' not in html  # a visitor's entry, hidden once signed in
+    assert 'href="/en/' not in html.split("<main", 1)[0].split('class="main-nav"', 1)[1]
+
+
 def test_no_template_or_view_outside_a_domain_names_its_pages():
     """Only a domain's own templates name its endpoints; shared ones use the registries."""
     shared = [TEMPLATES / "base.html", TEMPLATES / "pages" / "home.html",
