@@ -287,7 +287,7 @@ def account():
          "current": is_current(current_user, s)}
         for s in active_sessions(current_user)
     ]
-    return render_template("accounts/account.html", button_form=ButtonForm(), sessions=sessions)
+    return render_template("accounts/account.html", sessions=sessions)
 
 
 @bp.route("/account/sessions/others", methods=["POST"])
