@@ -12,7 +12,15 @@ from ..columns import utcnow
 from ..contacts.models import Tier
 from ..districts import District
 from .fulltext import UNMODELLED_INDEXES, matching
-from .models import OPEN_STATUSES, TIER_RANK, Category, Report, ReportStatus, StaffLanguage
+from .models import (
+    OPEN_STATUSES,
+    TIER_RANK,
+    Category,
+    Report,
+    ReportStatus,
+    StaffLanguage,
+    TeamMember,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -80,8 +88,7 @@ def _seoul_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SEOUL)
 
 
-def queue(filters: QueueFilters, *, viewer: User, team_ids: list[int] | None = None,
-          now: datetime | None = None) -> sa.Select:
+def queue(filters: QueueFilters, *, viewer: User, now: datetime | None = None) -> sa.Select:
     """Reports matching ``filters`` by priority: urgent first, then tier, due time and age."""
     now = now or utcnow()
     # The rows are sorted before the page is cut: joining the category and the assignee (and
@@ -119,7 +126,9 @@ def queue(filters: QueueFilters, *, viewer: User, team_ids: list[int] | None = N
     elif filters.assignee and filters.assignee.isdigit():
         stmt = stmt.where(Report.assignee_id == int(filters.assignee))
     if filters.team == MINE:
-        stmt = stmt.where(Report.team_id.in_(team_ids or [-1]))
+        stmt = stmt.where(Report.team_id.in_(
+            sa.select(TeamMember.team_id).where(TeamMember.user_id == viewer.id)
+        ))
     elif filters.team and filters.team.isdigit():
         stmt = stmt.where(Report.team_id == int(filters.team))
     if filters.overdue:

@@ -121,14 +121,12 @@ def _queue_form(categories):
 @staff_bp.route("/reports")
 def reports():
     """The triage queue: open reports by priority, filtered as the URL says."""
-    my_teams = service.team_ids_of(current_user)
-    if not request.args and my_teams:
+    if not request.args and service.team_ids_of(current_user):
         # The queue opens on the viewer's own teams' reports.
         return redirect(url_for("reports_staff.reports", team="mine"))
     categories = service.categories(active_only=False)
     form, filters = _queue_form(categories)
-    page = paginate(queue.queue(filters, viewer=current_user, team_ids=my_teams)
-                    .options(*queue.page_options()))
+    page = paginate(queue.queue(filters, viewer=current_user).options(*queue.page_options()))
     lang = current_lang()
     due_texts = {r.id: _due_text(lang, r.due_at) for r in page.items if r.due_at}
     # Assignees are live staff, loaded for the forms, but for one no longer staff.
@@ -181,9 +179,7 @@ def bulk():
 def export():
     """Download the queue as filtered, as CSV that spreadsheet programs read in any script."""
     form, filters = _queue_form(service.categories(active_only=False))
-    stmt = queue.queue(filters, viewer=current_user,
-                       team_ids=service.team_ids_of(current_user)).options(
-                           *queue.export_options())
+    stmt = queue.queue(filters, viewer=current_user).options(*queue.export_options())
     rows = export_rows(db.session.scalars(stmt.execution_options(yield_per=500)),
                        language_names=dict(language_choices()))
     # Written out before the response starts: the database session ends with the request.
