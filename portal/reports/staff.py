@@ -34,7 +34,6 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..forms import apply_error
 from ..i18n import current_lang, format_datetime, localized
-from ..paging import paginate
 from . import queue, service, staff_bp
 from .export import export_rows
 from .forms import (
@@ -126,7 +125,7 @@ def reports():
         return redirect(url_for("reports_staff.reports", team="mine"))
     categories = service.categories(active_only=False)
     form, filters = _queue_form(categories)
-    page = paginate(queue.queue(filters, viewer=current_user).options(*queue.page_options()))
+    page = queue.page(queue.queue(filters, viewer=current_user))
     lang = current_lang()
     due_texts = {r.id: _due_text(lang, r.due_at) for r in page.items if r.due_at}
     # Assignees are live staff, loaded for the forms, but for one no longer staff.
