@@ -207,3 +207,27 @@ def test_deleted_accounts_cannot_sign_in(client, create_user):
 def test_roles_are_stored_by_name(create_user):
     create_user(role=Role.admin)
     assert db.session.scalar(sa.text("SELECT role FROM users")) == "admin"
+
+
+def test_the_session_list_reads_rows_and_sees_changes_not_yet_flushed(app, create_user):
+    """active_sessions reads plain rows past the ORM (database.read), after an autoflush."""
+    from portal.accounts.sessions import active_sessions, is_current
+    from portal.columns import utcnow
+
+    user = create_user()
+    now = utcnow()
+    db.session.add_all([
+        AuthSession(token_hash="a" * 64, user=user, created_at=now - timedelta(hours=2),
+                    expires_at=now + timedelta(hours=1), user_agent="Firefox"),
+        AuthSession(token_hash="b" * 64, user=user, created_at=now - timedelta(hours=1),
+                    expires_at=now + timedelta(hours=1)),
+        AuthSession(token_hash="c" * 64, user=user, expires_at=now - timedelta(seconds=1)),
+        AuthSession(token_hash="d" * 64, user=user, expires_at=now + timedelta(hours=1),
+                    revoked_at=now),
+    ])
+    with app.test_request_context():
+        rows = active_sessions(user)  # the rows above are still pending: flushed first
+    assert [row.token_hash for row in rows] == ["b" * 64, "a" * 64]
+    assert rows[1].user_agent == "Firefox" and rows[1].created_at.tzinfo is not None
+    user.session_token = "x"
+    assert not is_current(user, rows[0])
