@@ -14,6 +14,7 @@ from ..accounts.models import User
 from ..accounts.privacy import DataSection, when
 from ..accounts.service import users_by_id
 from ..columns import utcnow
+from ..database import read
 from ..extensions import db
 from ..mail.service import external_url, queue_mail
 from .kinds import Link, NotificationKind, choosable_kinds, get_kind
@@ -113,7 +114,7 @@ _UNREAD = sa.select(sa.func.count()).where(
 
 def unread_count(user: User) -> int:
     """How many of ``user``'s notifications are unread."""
-    return db.session.scalar(_UNREAD, {"user_id": user.id})
+    return read(_UNREAD, {"user_id": user.id}).scalar_one()
 
 
 def notifications_of(user: User) -> sa.Select:
