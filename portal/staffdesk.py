@@ -122,7 +122,10 @@ class Registry:
 
 
 def _registry(app: Flask) -> Registry:
-    return app.extensions.setdefault("portal.staffdesk", Registry())
+    registry = app.extensions.get("portal.staffdesk")
+    if registry is None:  # not setdefault: the header asks on every page
+        registry = app.extensions["portal.staffdesk"] = Registry()
+    return registry
 
 
 def add_menu_entry(app: Flask, menu: str, entry: MenuEntry) -> None:
