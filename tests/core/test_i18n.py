@@ -104,6 +104,28 @@ def test_times_are_shown_in_seoul(app):
     assert "2026/03/02" in text and "0:30" in text
 
 
+@pytest.mark.parametrize("lang", LOCALES)
+def test_named_time_formats_read_as_babel_writes_them(app, lang):
+    """i18n.format_datetime writes a named format as one pattern; Babel's three-part way
+    gives the same text (Korean apart: 오전/오후 instead of AM/PM)."""
+    from babel.dates import format_datetime as babel_format
+    from flask_babel import get_timezone
+
+    from portal.i18n import format_datetime as portal_format
+
+    moments = [datetime(2026, 3, 1, 15, 30, tzinfo=UTC),
+               datetime(2026, 12, 31, 3, 4, 5, tzinfo=UTC)]
+    with app.test_request_context(f"/{lang}/"):
+        g.lang = lang
+        for moment in moments:
+            for name in ("short", "medium", "long", "full"):
+                ours = portal_format(moment, name)
+                theirs = babel_format(moment, name, tzinfo=get_timezone(), locale=lang)
+                if lang == "ko":
+                    theirs = theirs.replace("AM", "오전").replace("PM", "오후")
+                assert ours == theirs
+
+
 def test_translations_are_fetched_once_per_request(app, monkeypatch):
     from flask_babel import Domain
 
