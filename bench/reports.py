@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/reports.py [--backends sqlite,postgresql] [--duration 10]
         [--workers 2] [--connections 16] [--sqlite-file PATH] [--postgresql-url URL]
-        [--profile]
+        [--profile] [--in-process RUNS]
 
 For each database it loads the benchmark data (reports_data.py: 100,000 reports, 30,000
 contacts, 20,000 residents), serves it with gunicorn (server.py), signs the demo staff member
@@ -15,7 +15,9 @@ default the local test server) is made for each run and removed at its end; give
 ``--sqlite-file`` or ``--postgresql-url`` to keep one and load it only once.
 ``--profile`` also runs one request of each page in-process under cProfile and prints the
 slowest functions, the slowest SQL statements and their plans (EXPLAIN QUERY PLAN on SQLite,
-EXPLAIN ANALYZE on PostgreSQL). Results are written as JSON under bench/results/.
+EXPLAIN ANALYZE on PostgreSQL). ``--in-process`` also times each page in this process
+(Flask's test client, no HTTP server), median of RUNS requests after warm-up: steadier than the
+requests/s when other work shares the CPUs. Results are written as JSON under bench/results/.
 """
 
 from __future__ import annotations
@@ -204,13 +206,10 @@ def time_submissions(server: Server, count: int) -> list[float]:
 # -- Profiling one request in-process ----------------------------------------------------------
 
 
-def profile_pages(url: str, pages: list[Page]) -> None:
-    """Profile one request of each page in-process; show the slowest statements' plans."""
-    import sqlalchemy as sa
-
+def signed_in_client(url: str):
+    """The portal in this process on the database at ``url``, and a client signed in as staff."""
     from config import database_url
     from portal import create_app
-    from portal.extensions import db
 
     app = create_app(SQLALCHEMY_DATABASE_URI=database_url(url), SECRET_KEY="bench")  # noqa: S106
     client = app.test_client()
@@ -220,6 +219,43 @@ def profile_pages(url: str, pages: list[Page]) -> None:
                                               "csrf_token": token})
     if response.status_code != 302:
         raise SystemExit("error: the in-process sign-in failed")
+    return app, client
+
+
+def time_in_process(url: str, pages: list[Page], runs: int) -> dict[str, dict[str, float]]:
+    """Each page's median milliseconds over ``runs`` requests in this process, after warm-up.
+
+    Both the clock's and this thread's CPU time: other processes on the machine disturb the
+    CPU time less, but it leaves out the time PostgreSQL's own process takes.
+    """
+    from portal.extensions import db
+
+    app, client = signed_in_client(url)
+    timings = {}
+    for page in pages:
+        for _ in range(3):  # warm: templates compiled, caches filled as in a running worker
+            if client.get(page.path).status_code != 200:
+                raise SystemExit(f"error: {page.path} did not answer 200 in process")
+        wall, cpu = [], []
+        for _ in range(runs):
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            client.get(page.path)
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+        timings[page.path] = {"wall_ms": round(statistics.median(wall), 2),
+                              "cpu_ms": round(statistics.median(cpu), 2)}
+    with app.app_context():
+        db.engine.dispose()
+    return timings
+
+
+def profile_pages(url: str, pages: list[Page]) -> None:
+    """Profile one request of each page in-process; show the slowest statements' plans."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+
+    app, client = signed_in_client(url)
     with app.app_context():
         engine = db.engine
     for page in pages[1:]:
@@ -270,6 +306,7 @@ def measure(backend: str, url: str, args, script: Path, use_wrk: bool) -> dict:
     print(f"[{backend}] {load(url, quiet=True)}", file=sys.stderr, flush=True)
     if args.profile:
         profile_pages(url, PAGES)
+    in_process = time_in_process(url, PAGES, args.in_process) if args.in_process else {}
     results: list[Result] = []
     with seeded_server(args.workers, quiet=True, database_url=url) as server:
         print(f"[{backend}] gunicorn pid {server.pid} on {server.url}, {args.workers} workers",
@@ -297,23 +334,28 @@ def measure(backend: str, url: str, args, script: Path, use_wrk: bool) -> dict:
         r.fraction_of_bare = round(r.rps / bare, 3)
         r.rps = round(r.rps, 1)
     return {"backend": backend, "results": [asdict(r) for r in results],
+            "in_process": in_process,
             "submit_ms": [round(t, 1) for t in submissions],
             "submit_median_ms": round(statistics.median(submissions), 1)}
 
 
 def print_table(runs: list[dict]) -> None:
+    in_process = any(run.get("in_process") for run in runs)
     head = (f"{'database':<10} {'page':<44} {'req/s':>7} {'x bare':>7} {'aim':>5} "
-            f"{'p50 ms':>7} {'p99 ms':>7} {'KiB':>5}")
+            f"{'p50 ms':>7} {'p99 ms':>7} {'KiB':>5}"
+            + (f" {'in process ms (CPU)':>19}" if in_process else ""))
     print(head)
     print("-" * len(head))
     for run in runs:
         for r in run["results"]:
             aim = AIMS.get(r["path"])
             mark = "" if aim is None else (" ok" if r["fraction_of_bare"] >= aim else " MISS")
+            timed = run.get("in_process", {}).get(r["path"])
+            alone = f" {timed['wall_ms']:>11.2f} ({timed['cpu_ms']:.2f})" if timed else ""
             print(f"{run['backend']:<10} {r['label'][:44]:<44} {r['rps']:>7.0f} "
                   f"{fmt(r['fraction_of_bare'], 2):>7} {fmt(aim, 1) if aim else '':>5} "
                   f"{fmt(r['p50_ms']):>7} {fmt(r['p99_ms']):>7} "
-                  f"{r['response_bytes'] / 1024:>5.1f}{mark}")
+                  f"{r['response_bytes'] / 1024:>5.1f}{alone}{mark}")
         median = run["submit_median_ms"]
         spread = f"{min(run['submit_ms']):.0f}-{max(run['submit_ms']):.0f}"
         print(f"{run['backend']:<10} {'submit, 2 photos: median of ' + str(SUBMISSIONS):<44} "
@@ -335,6 +377,8 @@ def parse_args(argv=None):
     parser.add_argument("--postgresql-url", help="use (and keep) this PostgreSQL database")
     parser.add_argument("--profile", action="store_true",
                         help="profile one request of each page in-process first")
+    parser.add_argument("--in-process", type=int, default=0, metavar="RUNS",
+                        help="also time each page in process: median of RUNS requests")
     parser.add_argument("--output", type=Path, help="JSON file (default: bench/results/...)")
     args = parser.parse_args(argv)
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
