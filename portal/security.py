@@ -3,6 +3,8 @@
 import logging
 
 from flask import Flask, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 CSP = "; ".join(
     [
@@ -43,7 +45,27 @@ def _quote(value) -> str:
     return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
 
 
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """Flask's signed session cookie, its serializer made once per set of keys.
+
+    Flask makes a new one for every request, which tries its JSON serializer on an empty dict
+    each time to learn it writes text. The cookie, its signature and its checks are Flask's.
+    """
+
+    _made: tuple[tuple, URLSafeTimedSerializer | None] = ((), None)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (tuple(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        made_for, serializer = self._made
+        if made_for != keys:
+            serializer = super().get_signing_serializer(app)
+            self._made = (keys, serializer)
+        return serializer
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SignedCookieSessions()
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

@@ -123,3 +123,20 @@ def test_the_proxy_count_decides_whose_address_is_used(tmp_path):
 
     app.test_client().get("/probe-remote-addr", headers={"X-Forwarded-For": "203.0.113.9"})
     assert seen["addr"] == "203.0.113.9"
+
+
+def test_the_session_serializer_is_made_once_and_follows_key_changes(app, monkeypatch):
+    """The cookie's serializer is kept between requests, and made anew when the keys change:
+    a cookie signed with a retired key works only while the key is among the fallbacks."""
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    cookie = first.dumps({"k": "v"})
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-key")
+    monkeypatch.setattr(app, "secret_key", "a-new-key")
+    rotated = interface.get_signing_serializer(app)
+    assert rotated is not first
+    with pytest.raises(Exception, match="Signature"):
+        rotated.loads(cookie)
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [first.secret_key.decode()])
+    assert interface.get_signing_serializer(app).loads(cookie) == {"k": "v"}
