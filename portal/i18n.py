@@ -278,6 +278,40 @@ def _template_npgettext(eval_ctx, context: str, singular: str, plural: str, num:
     )
 
 
+# The arguments of a link that names no object: the page, its language, a static file.
+_SHARED_LINK_ARGUMENTS = frozenset({"lang", "filename"})
+_MAX_SHARED_LINKS = 2000
+
+
+def _template_url_for(app: Flask) -> Callable[..., str]:
+    """``url_for`` for templates: a link to a page in a language, or to a static file, is
+    built once per language and kept.
+
+    The header, the footer and most pages repeat the same few dozen such links on every
+    request, at a few microseconds each. The address depends only on the endpoint, the
+    language (given, or the page's: add_lang is url_for's one default, tested) and the
+    script root. A link with anything else (an object's id, a query, url_for's own options)
+    is built each time.
+    """
+    build = app.url_for
+    built: dict[tuple, str] = {}
+
+    def url_for(endpoint: str, /, **values) -> str:
+        if (endpoint[:1] == "." or not values.keys() <= _SHARED_LINK_ARGUMENTS
+                or not has_request_context()):
+            return build(endpoint, **values)
+        key = (endpoint, values.get("lang") or g.get("lang"), values.get("filename"),
+               request.script_root)
+        url = built.get(key)
+        if url is None:
+            url = build(endpoint, **values)
+            if len(built) < _MAX_SHARED_LINKS:
+                built[key] = url
+        return url
+
+    return url_for
+
+
 def init_app(app: Flask) -> None:
     """Route ``/<lang>/`` prefixes into ``g.lang`` and back into every ``url_for``."""
     # Newstyle: {% trans %} blocks pass their variables to gettext, which formats them.
@@ -334,6 +368,7 @@ def init_app(app: Flask) -> None:
             )
         return response
 
+    app.jinja_env.globals["url_for"] = _template_url_for(app)
     app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.globals["time_range"] = format_time_range
     app.jinja_env.globals.update(

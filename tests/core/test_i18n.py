@@ -233,3 +233,25 @@ def test_a_time_range_over_several_days_gives_both_dates(app):
         g.lang = "en"
         text = format_time_range(start, start.replace(day=4))
     assert "Dec 3, 2026" in text and "Dec 4, 2026" in text
+
+
+def test_shared_links_are_built_once_per_language_and_script_root(app, client):
+    """Templates keep links that name no object (i18n._template_url_for). That is only right
+    while url_for's one default is the page's language: a new default must be added to
+    the key there before it is added here."""
+    defaults = {key: [f.__name__ for f in funcs]
+                for key, funcs in app.url_default_functions.items()}
+    assert defaults == {None: ["add_lang"]}
+
+    template = app.jinja_env.from_string(
+        "{{ url_for('pages.home') }} {{ url_for('pages.home', lang='ko') }} "
+        "{{ url_for('static', filename='portal.css') }} {{ url_for('accounts.profile') }}"
+    )
+    for lang, root in (("en", ""), ("vi", ""), ("en", "/portal"), ("vi", "/portal")):
+        with app.test_request_context(f"/{lang}/", base_url=f"http://localhost{root}"):
+            g.lang = lang
+            assert template.render() == (
+                f"{root}/{lang}/ {root}/ko/ {root}/static/portal.css {root}/{lang}/account/profile"
+            )
+    html = client.get("/en/login", base_url="http://localhost/portal").get_data(as_text=True)
+    assert 'href="/portal/en/help"' in html and 'href="/portal/static/portal.css"' in html
