@@ -20,7 +20,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import User
@@ -82,13 +81,14 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def _staff_members():
-    """Staff accounts, by name (loaded once per request: the filter and bulk forms use them).
+    """Staff accounts' ids and names, by name (read once per request for the forms).
 
-    The forms show their ids and names only; reading no other column halves their loading.
+    Rows, not accounts: the forms need nothing else, and making 30 accounts was a few percent
+    of the queue's time.
     """
     if "report_staff" not in g:
-        g.report_staff = list(db.session.scalars(
-            staff_accounts().options(load_only(User.id, User.name))))
+        g.report_staff = db.session.execute(
+            staff_accounts().with_only_columns(User.id, User.name)).all()
     return g.report_staff
 
 
