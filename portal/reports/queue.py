@@ -49,10 +49,10 @@ def _create_priority_index(table, connection, **kw) -> None:
             "CREATE INDEX ix_reports_queue_priority ON reports (urgent DESC, tier_rank, status)")
 
 
-# What a page of the queue shows of each report. Reading only these (on SQLite each time is
-# parsed from text) halves the cost of loading a page. The page names categories and
-# assignees from the lists its forms load anyway; any other attribute or relationship
-# raises, so a template that starts using one cannot quietly run a query per row.
+# What a page of the queue shows of each report. The page names categories and assignees from
+# the lists its forms load anyway (loading them with the reports took two more queries); any
+# other attribute or relationship raises, so a template that starts using one cannot quietly
+# run a query per row.
 PAGE_COLUMNS = (
     Report.id, Report.title, Report.urgent, Report.tier_rank, Report.status,
     Report.category_id, Report.district, Report.language, Report.assignee_id, Report.due_at,
@@ -157,8 +157,9 @@ class QueuePage(SelectPagination):
 
     The ids are sorted with what the queue's indexes hold (on SQLite, ix_reports_queue has
     every sort key), so only the page's 50 rows are read from the table; sorting the open
-    reports with the page's columns read each of their rows first (0.3 ms more on SQLite, on
-    PostgreSQL half as much again).
+    reports with the page's columns read each of their rows first: with 11,800 open reports,
+    0.3 ms more on either database (2.0 instead of 1.7 ms on SQLite, 0.9 instead of 0.6 ms on
+    PostgreSQL).
     """
 
     def _query_items(self) -> list[Report]:
