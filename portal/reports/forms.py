@@ -73,7 +73,7 @@ def area_choices():
 
 # Choices that never change, with their labels translated once per language: the queue's
 # filters and bulk actions hold about a hundred, and translating each label again on every
-# visit was a tenth of the page's time.
+# visit (with the table's status, tier and district names) took 8% of the page's time.
 _worded: dict[tuple[str, str], list[SelectChoice]] = {}
 
 
