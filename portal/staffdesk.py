@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .audit import audit_now, register_action
 from .audit_sentences import sentence
-from .extensions import login_manager
+from .extensions import cache, login_manager
 from .i18n import current_lang
 from .security import security_event
 
@@ -110,6 +110,9 @@ class Panel:
     context: Callable[[], dict[str, Any]]
     order: int = 100
     visible: Callable[[Any], bool] = STAFF
+    # Seconds to keep the panel once rendered, per language: for numbers that are the same for
+    # every member of staff (never for anything about the reader). None: rendered every visit.
+    cache_seconds: int | None = None
 
 
 @dataclass
@@ -200,12 +203,20 @@ bp.before_request(staff_gate)
 @bp.route("/")
 def dashboard():
     """Show staff the numbers they start their day with, one panel per domain."""
-    panels = [
-        Markup(render_template(panel.template, **panel.context()))  # noqa: S704 - our templates
-        for panel in _registry(current_app).panels
-        if panel.visible(current_user)
-    ]
+    panels = [Markup(_panel_html(panel))  # noqa: S704 - our own templates' output
+              for panel in _registry(current_app).panels if panel.visible(current_user)]
     return render_template("staff/dashboard.html", panels=panels)
+
+
+def _panel_html(panel: Panel) -> str:
+    if panel.cache_seconds is None:
+        return render_template(panel.template, **panel.context())
+    key = f"staffdesk.panel/{panel.template}/{current_lang()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_template(panel.template, **panel.context())
+        cache.set(key, html, timeout=panel.cache_seconds)
+    return html
 
 
 def init_app(app: Flask) -> None:

@@ -5,24 +5,18 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts import signals as account_signals
 from ..demo import add_seeder
-from ..extensions import cache
 from ..staffdesk import MenuEntry, Panel, add_menu_entry, add_panel, staff_blueprint
 
 staff_bp = staff_blueprint("contacts", __name__)
 
 
 def _panel_context() -> dict:
-    counts, tiers = _panel_numbers()
-    return {"counts": counts, "tiers": tiers, "total": sum(tiers.values())}
-
-
-@cache.memoize(timeout=60)
-def _panel_numbers():
-    """The people panel's counts, the same for every member of staff (kept for a minute)."""
+    """The people panel's counts, the same for every member of staff."""
     from ..accounts.service import resident_counts
     from .service import tier_counts
 
-    return resident_counts(), tier_counts()
+    tiers = tier_counts()
+    return {"counts": resident_counts(), "tiers": tiers, "total": sum(tiers.values())}
 
 
 def init_app(app: Flask) -> None:
@@ -41,7 +35,7 @@ def init_app(app: Flask) -> None:
     add_menu_entry(app, "staff", MenuEntry(label=_l("Groups"), endpoint="contacts_staff.groups",
                                            order=21))
     add_panel(app, Panel(template="contacts/dashboard_panel.html", context=_panel_context,
-                         order=20))
+                         order=20, cache_seconds=60))
     add_seeder(app, "contacts", seed)
     audit_actions.register(app)
     transfer.register(app)

@@ -37,9 +37,9 @@ KINDS = (
 
 
 def _panel_context() -> dict:
-    from .dashboard import panel_context
+    from .service import next_events, upcoming_counts
 
-    return panel_context()
+    return {"events_panel": {"counts": upcoming_counts(), "next": next_events()}}
 
 
 def init_app(app: Flask) -> None:
@@ -71,5 +71,5 @@ def init_app(app: Flask) -> None:
                                             order=20))
     add_menu_entry(app, "features", MenuEntry(template="events/home_card.html", order=30))
     add_panel(app, Panel(template="events/dashboard_panel.html", context=_panel_context,
-                         order=20))
+                         order=20, cache_seconds=60))
     add_seeder(app, "events", seed)

@@ -16,4 +16,4 @@ def init_app(app: Flask) -> None:
 
     app.cli.add_command(outbox_cli)
     add_panel(app, Panel(template="mail/dashboard_panel.html", context=_panel_context,
-                         order=90))
+                         order=90, cache_seconds=60))

@@ -107,9 +107,9 @@ KINDS = (
 
 
 def _panel_context() -> dict:
-    from .dashboard import panel_context
+    from .service import dashboard_counts
 
-    return panel_context()
+    return {"mentoring_counts": dashboard_counts()}
 
 
 def init_app(app: Flask) -> None:
@@ -135,5 +135,5 @@ def init_app(app: Flask) -> None:
                                            endpoint="mentoring_staff.classes", order=31))
     add_menu_entry(app, "features", MenuEntry(template="mentoring/home_card.html", order=20))
     add_panel(app, Panel(template="mentoring/dashboard_panel.html", context=_panel_context,
-                         order=30))
+                         order=30, cache_seconds=60))
     add_seeder(app, "mentoring", seed)

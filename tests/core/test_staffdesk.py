@@ -92,6 +92,44 @@ def test_a_new_domain_joins_the_desk_by_registering(tmp_path):
         db.engine.dispose()
 
 
+def test_a_panel_of_numbers_for_everyone_is_rendered_once_a_language_for_its_time(tmp_path):
+    app: Flask = make_app("sqlite://", tmp_path)
+    (tmp_path / "templates").mkdir()
+    app.jinja_loader.searchpath.append(str(tmp_path / "templates"))
+    (tmp_path / "templates" / "ships.html").write_text(
+        '<section id="ships">{{ _("Status") }}: {{ ships }}</section>')
+    (tmp_path / "templates" / "live.html").write_text('<p id="live">{{ live }}</p>')
+    counted = {"ships": 0, "live": 0}
+
+    def ships():
+        counted["ships"] += 1
+        return {"ships": counted["ships"]}
+
+    def live():
+        counted["live"] += 1
+        return {"live": counted["live"]}
+
+    add_panel(app, Panel(template="ships.html", context=ships, cache_seconds=60))
+    add_panel(app, Panel(template="live.html", context=live))
+    with app.app_context():
+        db.create_all()
+        db.session.add(User(name="Desk", email="desk@city.example", locale="ko",
+                            role=Role.staff, password_hash=hash_password(PASSWORD),
+                            confirmed_at=utcnow()))
+        db.session.commit()
+        client = app.test_client()
+        assert sign_in(client, "desk@city.example").status_code == 302
+        first, again = (client.get("/en/staff/").get_data(as_text=True) for _ in range(2))
+        korean = client.get("/ko/staff/").get_data(as_text=True)
+        db.session.remove()
+        db.engine.dispose()
+    assert '<section id="ships">Status: 1</section>' in first
+    assert '<section id="ships">Status: 1</section>' in again  # kept, not counted again
+    assert '<section id="ships">처리 상태: 2</section>' in korean  # its own language, counted once
+    assert '<p id="live">3</p>' in korean  # a panel without cache_seconds: every visit
+    assert counted == {"ships": 2, "live": 3}
+
+
 def test_the_header_menu_is_built_per_language_and_filtered_per_person(client, login,
                                                                       resident):
     """The menu's addresses and labels are built once per language; who sees what is not."""
