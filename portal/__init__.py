@@ -35,6 +35,7 @@ from .columns import utcnow
 from .database import configure_engine
 from .extensions import babel, cache, csrf, db, limiter, migrate
 from .security import init_security
+from .templating import PortalEnvironment
 
 # The domains in layer order (DESIGN.md): each may use the ones before it, never after. Their
 # seeders run in this order too.
@@ -56,6 +57,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         instance_path=str(INSTANCE_DIR),
     )
+    # Templates compiled once per language, their fixed texts translated (templating.py).
+    app.jinja_environment = PortalEnvironment
     app.config.from_object(config_class)
     app.config.update(overrides)
     if not app.config["SECRET_KEY"]:
