@@ -25,6 +25,18 @@ CSP = "; ".join(
     ]
 )
 
+# Sent with every response that does not set them itself: (name, its lower case, value).
+_SECURITY_HEADERS = tuple((name, name.lower(), value) for name, value in (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+))
+_WITH_HSTS = (*_SECURITY_HEADERS, ("Strict-Transport-Security", "strict-transport-security",
+                                   "max-age=31536000; includeSubDomains"))
+
 security_log = logging.getLogger("portal.security")
 
 
@@ -128,14 +140,12 @@ def init_security(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config["HSTS"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        # Each one a view has not set itself (as Headers.setdefault would, without looking
+        # through the headers twice for each).
+        present = {name.lower() for name, _value in headers.items()}
+        for name, lower, value in _WITH_HSTS if app.config["HSTS"] else _SECURITY_HEADERS:
+            if lower not in present:
+                headers.add(name, value)
         # Only when this request loaded the user: a static file needs no session lookup.
         user = g.get("_login_user")
         if (user is not None and user.is_authenticated) or request.method == "POST":

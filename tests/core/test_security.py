@@ -167,3 +167,17 @@ def test_the_pages_csrf_token_is_the_one_flask_wtf_makes(app, monkeypatch):
     with app.test_request_context("/en/"):
         form = ButtonForm()  # a form first: the page's token is the form's
         assert csrf_token() == form.csrf_token.current_token
+
+
+def test_a_security_header_a_response_sets_itself_is_kept(app, monkeypatch):
+    """The defaults only fill in what a response left out, once each, HSTS when configured."""
+    from flask import Response
+
+    monkeypatch.setitem(app.config, "HSTS", True)
+    with app.test_request_context("/en/"):
+        response = Response("x", headers={"x-frame-options": "SAMEORIGIN"})
+        response = app.process_response(response)
+    headers = response.headers
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers.getlist("X-Content-Type-Options") == ["nosniff"]
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
