@@ -53,6 +53,17 @@ def test_the_dashboard_shows_every_registered_panel_and_menu_entry(client, login
 
 
 @pytest.mark.no_transaction
+def _desk_client(app: Flask):
+    """A new app's schema and a client signed in as a member of staff (inside its context)."""
+    db.create_all()
+    db.session.add(User(name="Desk", email="desk@city.example", locale="ko", role=Role.staff,
+                        password_hash=hash_password(PASSWORD), confirmed_at=utcnow()))
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, "desk@city.example").status_code == 302
+    return client
+
+
 def test_a_new_domain_joins_the_desk_by_registering(tmp_path):
     """A domain the dashboard never heard of appears through the registries alone."""
     app: Flask = make_app("sqlite://", tmp_path)
@@ -74,13 +85,7 @@ def test_a_new_domain_joins_the_desk_by_registering(tmp_path):
     add_menu_entry(app, "staff", MenuEntry(label="Lighthouse", endpoint="harbour_staff.harbour",
                                            visible=ADMINS))
     with app.app_context():
-        db.create_all()
-        db.session.add(User(name="Desk", email="desk@city.example", locale="ko",
-                            role=Role.staff, password_hash=hash_password(PASSWORD),
-                            confirmed_at=utcnow()))
-        db.session.commit()
-        client = app.test_client()
-        assert sign_in(client, "desk@city.example").status_code == 302
+        client = _desk_client(app)
         html = client.get("/en/staff/").get_data(as_text=True)
         assert '<section id="harbour-panel">7 ships</section>' in html
         assert '<a href="/en/staff/harbour">Harbour</a>' in html
@@ -112,13 +117,7 @@ def test_a_panel_of_numbers_for_everyone_is_rendered_once_a_language_for_its_tim
     add_panel(app, Panel(template="ships.html", context=ships, cache_seconds=60))
     add_panel(app, Panel(template="live.html", context=live))
     with app.app_context():
-        db.create_all()
-        db.session.add(User(name="Desk", email="desk@city.example", locale="ko",
-                            role=Role.staff, password_hash=hash_password(PASSWORD),
-                            confirmed_at=utcnow()))
-        db.session.commit()
-        client = app.test_client()
-        assert sign_in(client, "desk@city.example").status_code == 302
+        client = _desk_client(app)
         first, again = (client.get("/en/staff/").get_data(as_text=True) for _ in range(2))
         korean = client.get("/ko/staff/").get_data(as_text=True)
         db.session.remove()

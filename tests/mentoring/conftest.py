@@ -65,3 +65,15 @@ def make_class(staff_user):
         return mentoring_class
 
     return factory
+
+
+@pytest.fixture
+def one_mentor_two_classes(make_class, make_mentor, create_user):
+    """Lan Pham, with a place in "Saturday Vietnamese" and in "Sunday Vietnamese"."""
+    mentor = make_mentor(user=create_user(name="Lan Pham"))
+    saturday = make_class(titles={"en": "Saturday Vietnamese"})
+    sunday = make_class(weekday=Weekday.sunday, titles={"en": "Sunday Vietnamese"})
+    service.take_place(mentor, saturday)
+    service.take_place(mentor, sunday)
+    db.session.commit()
+    return mentor, saturday, sunday

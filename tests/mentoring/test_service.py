@@ -221,14 +221,9 @@ def _sessions(mentoring_class) -> list[ClassSession]:
 
 
 def test_a_session_is_not_moved_onto_a_session_of_a_mentors_other_class(
-    app, make_class, make_mentor, create_user, staff_user
+    app, one_mentor_two_classes, staff_user
 ):
-    mentor = make_mentor(user=create_user(name="Lan Pham"))
-    saturday = make_class(titles={"en": "Saturday Vietnamese"})
-    sunday = make_class(weekday=Weekday.sunday, titles={"en": "Sunday Vietnamese"})
-    service.take_place(mentor, saturday)
-    service.take_place(mentor, sunday)
-    db.session.commit()
+    mentor, saturday, sunday = one_mentor_two_classes
     session, theirs = _sessions(saturday)[0], _sessions(sunday)[0]
     before = session.starts_at
     starts_at, ends_at = theirs.starts_at + timedelta(hours=1), theirs.ends_at + timedelta(hours=1)

@@ -331,14 +331,9 @@ def test_a_refused_move_is_said_on_its_form_and_changes_nothing(client, staff, m
 
 
 def test_a_move_onto_a_mentors_other_class_names_the_class_the_mentor_and_the_time(
-    app, client, staff, make_class, make_mentor, create_user
+    app, client, staff, one_mentor_two_classes
 ):
-    mentor = make_mentor(user=create_user(name="Lan Pham"))
-    saturday = make_class(titles={"en": "Saturday Vietnamese"})
-    sunday = make_class(weekday=Weekday.sunday, titles={"en": "Sunday Vietnamese"})
-    service.take_place(mentor, saturday)
-    service.take_place(mentor, sunday)
-    db.session.commit()
+    mentor, saturday, sunday = one_mentor_two_classes
     session, theirs = _sessions(saturday)[0], _sessions(sunday)[0]
     before = session.starts_at
     day = theirs.starts_at.astimezone(service.SEOUL).date().isoformat()
