@@ -35,12 +35,17 @@ def test_catalogs_are_complete_and_in_step_with_the_code():
     assert check_catalogs() == []
 
 
-def test_the_check_catches_a_broken_catalog(tmp_path):
+def _japanese_copy(tmp_path):
+    """A copy of the catalogs to break: its folder, the Japanese catalog's path, that catalog."""
     copy = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, copy)
     po_path = copy / "ja" / "LC_MESSAGES" / "messages.po"
     with po_path.open("rb") as f:
-        catalog = read_po(f, locale="ja")
+        return copy, po_path, read_po(f, locale="ja")
+
+
+def test_the_check_catches_a_broken_catalog(tmp_path):
+    copy, po_path, catalog = _japanese_copy(tmp_path)
     placeholder = catalog["Hello %(name)s,"]
     placeholder.string = "こんにちは %(nom)s"
     untranslated = catalog["Sign in"]
@@ -67,11 +72,7 @@ def test_compiled_catalogs_exist_for_every_language():
 def test_the_check_warns_when_a_translation_misses_a_glossary_word(tmp_path):
     from portal.glossary import glossary_warnings
 
-    copy = tmp_path / "translations"
-    shutil.copytree(TRANSLATIONS, copy)
-    po_path = copy / "ja" / "LC_MESSAGES" / "messages.po"
-    with po_path.open("rb") as f:
-        catalog = read_po(f, locale="ja")
+    copy, po_path, catalog = _japanese_copy(tmp_path)
     catalog["Audit log"].string = "操作の記録"  # not the glossary's 監査ログ
     catalog["Staff desk"].string = "職員デスク"  # not 職員用ページ...
     catalog["Staff desk"].user_comments.append("glossary-ok: checked by a translator")  # ...but ok
@@ -85,11 +86,7 @@ def test_the_check_warns_when_a_translation_misses_a_glossary_word(tmp_path):
 def test_a_glossary_row_for_a_context_holds_that_context_only(tmp_path):
     from portal.glossary import glossary_warnings
 
-    copy = tmp_path / "translations"
-    shutil.copytree(TRANSLATIONS, copy)
-    po_path = copy / "ja" / "LC_MESSAGES" / "messages.po"
-    with po_path.open("rb") as f:
-        catalog = read_po(f, locale="ja")
+    copy, po_path, catalog = _japanese_copy(tmp_path)
     # A mentor application is not "declined" as a report is: the report's word is wrong here.
     catalog.get("Decline", context="mentor application").string = "対応不可にする"
     with po_path.open("wb") as f:
