@@ -1,5 +1,6 @@
 """Locale selection, the ``/<lang>/`` URL prefix and country names in each language."""
 
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
@@ -8,16 +9,16 @@ import icu
 import pycountry
 import pykakasi
 from babel import Locale
+from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_number as babel_format_number
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
-
-from .dates import format_date, format_datetime
 
 # UI languages, in the order the switcher shows them; the value is the language's own name.
 LOCALES: dict[str, str] = {
@@ -166,6 +167,41 @@ def country_name(code: str | None) -> str:
 COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries)
 
 
+# CLDR abbreviates Korean day periods as "AM/PM"; Korean writes 오전/오후 (the wide form).
+_KOREAN_DAY_PERIOD = re.compile(r"(?<![a'])a(?!a)")
+_NAMED_FORMATS = ("short", "medium", "long", "full")
+
+
+@cache
+def _datetime_pattern(lang: str, format: str) -> str | None:  # noqa: A002 - Babel's name
+    """The one pattern a named date-and-time format of ``lang`` amounts to, or None.
+
+    Babel formats a named format as a date, a time and the glue between them, three
+    formats and two replacements for each time shown; the glue of the portal's languages
+    holds only spaces and commas, so one pattern writes the same. None when it holds
+    anything else (Babel's own way is then used).
+    """
+    locale = Locale.parse(lang)
+    glue = locale.datetime_formats[format]
+    if any(c.isalpha() or c == "'" for c in glue.replace("{0}", "").replace("{1}", "")):
+        return None
+    time_pattern = locale.time_formats[format].pattern
+    if lang == "ko":
+        time_pattern = _KOREAN_DAY_PERIOD.sub("aaaa", time_pattern)
+    return glue.replace("{1}", locale.date_formats[format].pattern).replace("{0}", time_pattern)
+
+
+def format_datetime(value, format: str = "medium") -> str:  # noqa: A002 - Babel's name
+    """A time in the reader's language and Seoul's clock; Korean says 오전/오후, not AM/PM."""
+    locale = get_locale()
+    if locale is not None and format in _NAMED_FORMATS:
+        pattern = _datetime_pattern(str(locale), format)
+        if pattern is not None:
+            return babel_dates.format_datetime(value, pattern, tzinfo=get_timezone(),
+                                               locale=locale)
+    return babel_format_datetime(value, format)
+
+
 @cache
 def _counts_written_plainly(lang: str) -> bool:
     """True when ``lang`` writes 0 to 999 as Python does: Latin digits, and no group separator
@@ -195,6 +231,7 @@ def format_time_range(start, end) -> str:
     "2026년 12월 3일 목요일 오후 7:00~9:00"); over several days, both ends in full.
     """
     from babel.dates import format_interval
+    from flask_babel import format_date
 
     zone = get_timezone()
     lang = current_lang()
@@ -362,7 +399,6 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["datetimeformat"] = format_datetime
     app.jinja_env.filters["numberformat"] = format_number
-    app.jinja_env.filters["dateformat"] = format_date
     app.jinja_env.globals["time_range"] = format_time_range
     app.jinja_env.globals.update(
         LOCALES=LOCALES,
