@@ -2,18 +2,16 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
 
 import icu
 import pycountry
 import pykakasi
 from babel import Locale
 from babel import dates as babel_dates
-from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import format_number as babel_format_number
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -71,7 +69,8 @@ def html_lang() -> str:
     return HTML_LANG.get(current_lang(), current_lang())
 
 
-class LanguageLink(NamedTuple):
+@dataclass(frozen=True)
+class LanguageLink:
     """The current page in one UI language, for the switcher and ``<link rel=alternate>``."""
 
     code: str
@@ -82,39 +81,36 @@ class LanguageLink(NamedTuple):
 
 def language_links() -> list[LanguageLink]:
     """The current page's address in every UI language (built once per request)."""
-    links = g.get("language_links")
-    if links is not None:
-        return links
+    if "language_links" in g:
+        return g.language_links
     lang = current_lang()
-    page = request._get_current_object()
-    build = current_app.extensions["portal.i18n.url_for"]
-    rule = page.url_rule
+    rule = request.url_rule
     # A page outside /<lang>/ (or none: an error) has no other language: go home in each.
     # A form sent back with errors leads to the same form, empty, in the other language.
     if rule is None or "lang" not in rule.arguments:
-        url = build("pages.home", lang=lang)
+        url = url_for("pages.home", lang=lang)
     else:
         # The query string is kept, but never lets a visitor set url_for's own options
         # (_external) or override the page's own arguments.
         query = {
-            k: v for k, v in page.args.to_dict(flat=False).items() if not k.startswith("_")
-        } if page.args else {}
-        url = build(page.endpoint, **{**query, **(page.view_args or {}), "lang": lang})
+            k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")
+        }
+        url = url_for(request.endpoint, **{**query, **(request.view_args or {}), "lang": lang})
     # Every page under a language starts with /<lang>/ after the script root: build the
     # address once and swap the language.
-    root = page.script_root
-    prefix = f"{root}/{lang}/"
+    prefix = f"{request.script_root}/{lang}/"
     rest = url[len(prefix):] if url.startswith(prefix) else None
-    links = g.language_links = [
+    g.language_links = [
         LanguageLink(
-            code,
-            name,
-            f"{root}/{code}/{rest}" if rest is not None else build("pages.home", lang=code),
-            code == lang,
+            code=code,
+            name=name,
+            url=f"{request.script_root}/{code}/{rest}" if rest is not None
+            else url_for("pages.home", lang=code),
+            current=code == lang,
         )
         for code, name in LOCALES.items()
     ]
-    return links
+    return g.language_links
 
 
 def collation_key(lang: str) -> Callable[[str], bytes]:
@@ -200,28 +196,6 @@ def format_datetime(value, format: str = "medium") -> str:  # noqa: A002 - Babel
             return babel_dates.format_datetime(value, pattern, tzinfo=get_timezone(),
                                                locale=locale)
     return babel_format_datetime(value, format)
-
-
-@cache
-def _counts_written_plainly(lang: str) -> bool:
-    """True when ``lang`` writes 0 to 999 as Python does: Latin digits, and no group separator
-    below a thousand (CLDR's groups have at least three digits)."""
-    return all(babel_numbers.format_decimal(n, locale=lang) == str(n)
-               for n in (*range(10), 10, 100, 999))
-
-
-def format_number(number) -> str:
-    """A number in the reader's language (the ``numberformat`` filter, as Flask-Babel's).
-
-    A count below a thousand, in a language that writes it with Latin digits, is written
-    straight away: Babel's general number formatting cost more than the rest of the header
-    for the unread count on every signed-in page.
-    """
-    if type(number) is int and 0 <= number < 1000:
-        locale = get_locale()
-        if locale is not None and _counts_written_plainly(str(locale)):
-            return str(number)
-    return babel_format_number(number)
 
 
 def format_time_range(start, end) -> str:
@@ -394,11 +368,8 @@ def init_app(app: Flask) -> None:
             )
         return response
 
-    app.extensions["portal.i18n.url_for"] = app.jinja_env.globals["url_for"] = (
-        _template_url_for(app)
-    )
+    app.jinja_env.globals["url_for"] = _template_url_for(app)
     app.jinja_env.filters["datetimeformat"] = format_datetime
-    app.jinja_env.filters["numberformat"] = format_number
     app.jinja_env.globals["time_range"] = format_time_range
     app.jinja_env.globals.update(
         LOCALES=LOCALES,

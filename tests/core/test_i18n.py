@@ -126,20 +126,6 @@ def test_named_time_formats_read_as_babel_writes_them(app, lang):
                 assert ours == theirs
 
 
-@pytest.mark.parametrize("lang", LOCALES)
-def test_counts_read_as_babel_writes_them(app, lang):
-    """numberformat writes a count below a thousand straight away; Babel writes the same."""
-    from flask_babel import format_number as babel_format_number
-
-    from portal.i18n import format_number
-
-    with app.test_request_context(f"/{lang}/"):
-        g.lang = lang
-        for number in (*range(1000), 1000, 12345, -3, 2.5):
-            assert format_number(number) == babel_format_number(number)
-        assert app.jinja_env.filters["numberformat"] is format_number
-
-
 def test_translations_are_fetched_once_per_request(app, monkeypatch):
     from flask_babel import Domain
 
