@@ -1,15 +1,10 @@
-"""HTTP security headers on every response, the session cookie, the page's CSRF token, and
-the log of security events."""
+"""HTTP security headers on every response, and the log of security events."""
 
 import logging
-import secrets
-from functools import lru_cache
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
-from itsdangerous.serializer import Serializer
 
 CSP = "; ".join(
     [
@@ -80,62 +75,8 @@ class SignedCookieSessions(SecureCookieSessionInterface):
         return serializer
 
 
-class _CSRFTokenSerializer(URLSafeTimedSerializer):
-    """itsdangerous' URL-safe serializer, without trying zlib on a CSRF token.
-
-    The serializer zlib-compresses every payload and keeps the result if it is shorter; a
-    token's payload (40 random hex digits, quoted) never is, so the token comes out the same,
-    and the attempt (zlib sets up a quarter of a megabyte each time) was the larger part of
-    making the token: about 60 µs of every signed-in page, measured in process. Longer
-    payloads are left to itsdangerous.
-    """
-
-    def dump_payload(self, obj) -> bytes:
-        payload = Serializer.dump_payload(self, obj)
-        if len(payload) > 64:
-            return super().dump_payload(obj)
-        return base64_encode(payload)
-
-
-@lru_cache(maxsize=4)
-def _csrf_serializer(secret_key) -> URLSafeTimedSerializer:
-    # Flask-WTF's salt: its validate_csrf checks what this signs.
-    return _CSRFTokenSerializer(secret_key, salt="wtf-csrf-token")
-
-
-def csrf_token() -> str:
-    """This request's CSRF token (``csrf_token()`` in templates), as Flask-WTF makes it.
-
-    Flask-WTF's generate_csrf, step for step: the same raw token in the session, signed with
-    the same key and salt, kept on ``g`` under the same name, so forms made in the same
-    request carry the same token (and Flask-WTF's check accepts it); only the serializer is
-    made once and spared its zlib attempt (above).
-    """
-    config = current_app.config
-    field_name = config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
-    token = g.get(field_name)
-    if token is None:
-        # Flask-WTF's raw token is the SHA-1 of 64 random bytes: 40 random hex digits too.
-        if field_name not in session:
-            session[field_name] = secrets.token_hex(20)
-        serializer = _csrf_serializer(
-            config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        )
-        try:
-            token = serializer.dumps(session[field_name])
-        except TypeError:  # not a token Flask-WTF or this function stored
-            session[field_name] = secrets.token_hex(20)
-            token = serializer.dumps(session[field_name])
-        setattr(g, field_name, token)
-    return token
-
-
 def init_security(app: Flask) -> None:
     app.session_interface = SignedCookieSessions()
-    # In place of Flask-WTF's generate_csrf, both where it put it: the template globals and
-    # its context processor (registered earlier, so this one's value wins).
-    app.jinja_env.globals["csrf_token"] = csrf_token
-    app.context_processor(lambda: {"csrf_token": csrf_token})
 
     @app.after_request
     def security_headers(response):

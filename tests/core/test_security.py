@@ -142,33 +142,6 @@ def test_the_session_serializer_is_made_once_and_follows_key_changes(app, monkey
     assert interface.get_signing_serializer(app).loads(cookie) == {"k": "v"}
 
 
-def test_the_pages_csrf_token_is_the_one_flask_wtf_makes(app, monkeypatch):
-    """security.csrf_token stands in for Flask-WTF's generate_csrf in templates: the same
-    token, accepted by its check, shared with the forms of the same request."""
-    from flask import g, render_template_string, session
-    from flask_wtf.csrf import generate_csrf, validate_csrf
-    from itsdangerous import TimestampSigner
-
-    from portal.accounts.forms import ButtonForm
-    from portal.security import csrf_token
-
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_795_000_000)
-    with app.test_request_context("/en/"):
-        context = {}
-        app.update_template_context(context)
-        assert context["csrf_token"] is csrf_token is app.jinja_env.globals["csrf_token"]
-        assert render_template_string("{{ csrf_token() }}") == csrf_token()
-        ours = csrf_token()
-        assert g.csrf_token == ours and len(session["csrf_token"]) == 40
-        del g.csrf_token
-        assert generate_csrf() == ours  # Flask-WTF's own, for the same raw token and time
-        validate_csrf(ours)
-        assert ButtonForm().csrf_token.current_token == ours
-    with app.test_request_context("/en/"):
-        form = ButtonForm()  # a form first: the page's token is the form's
-        assert csrf_token() == form.csrf_token.current_token
-
-
 def test_a_security_header_a_response_sets_itself_is_kept(app, monkeypatch):
     """The defaults only fill in what a response left out, once each, HSTS when configured."""
     from flask import Response
