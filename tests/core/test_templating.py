@@ -80,3 +80,9 @@ def test_only_texts_in_variables_are_looked_up_when_the_page_is_rendered(templat
         g.lang = "vi"
         render_template("texts.html", value="", name="Register")
     assert looked_up == ["Register"]
+
+
+def test_compiled_templates_are_kept_in_a_plain_dict(app):
+    """Jinja's size-limited cache searches its whole recency list on every hit; the portal's
+    templates are a fixed set (each file, once per language), kept without a limit."""
+    assert type(app.jinja_env.cache) is dict
