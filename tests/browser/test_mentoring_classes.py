@@ -3,7 +3,7 @@ mentor, cancel a session and record the attendance of one already held; every pa
 with axe and the HTML checker, and visited in English too."""
 
 import uuid
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,9 +12,17 @@ from playwright.sync_api import expect
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.columns import utcnow
+from portal.districts import District
 from portal.extensions import db
 from portal.mentoring import service
-from portal.mentoring.models import Attendance, ClassSession, MentoringClass
+from portal.mentoring.models import (
+    Attendance,
+    ClassLevel,
+    ClassSession,
+    MentoringClass,
+    Program,
+    Weekday,
+)
 from tests.browser.conftest import axe_check, sign_in
 from tests.mentoring.conftest import application_values
 
@@ -139,4 +147,66 @@ def test_staff_add_a_class_assign_a_mentor_and_record_attendance(new_page, live_
         axe_check(page)
     page.goto("/en/staff/mentoring/classes/new")
     expect(page.locator("main h1")).to_have_text(t("Add a class", "en"))
+    axe_check(page)
+
+
+def make_mentor_in_two_classes(live_server) -> tuple[str, int, int, int, str]:
+    """Staff (Korean), and a mentor with a place in a Saturday and a Sunday class."""
+    tag = uuid.uuid4().hex[:10]
+    with live_server.app.app_context():
+        staff = User(name="김민준", email=f"moves-{tag}@seoul.example", locale="ko",
+                     password_hash=hash_password(PASSWORD), role=Role.staff,
+                     confirmed_at=utcnow())
+        person = User(name=f"Pham Lan {tag}", email=f"pham-{tag}@example.org", locale="vi",
+                      password_hash=hash_password(PASSWORD), role=Role.resident,
+                      confirmed_at=utcnow())
+        db.session.add_all([staff, person])
+        db.session.flush()
+        application = service.save_application(person, submit=True, **application_values())
+        mentor = service.review(application, "approve", by=staff)
+        first = service.today_in_seoul() + timedelta(days=7)
+        classes = []
+        for weekday in (Weekday.saturday, Weekday.sunday):
+            classes.append(service.save_class(
+                None, by=staff, program=Program.native_language, language="vi",
+                level=ClassLevel.beginner, titles={"en": f"{weekday.name} Vietnamese {tag}"},
+                descriptions={}, district=District.guro, address="Guro Family Centre, 2F",
+                online=False, weekday=weekday, start_time=time(10, 0), end_time=time(12, 0),
+                first_date=first, last_date=first + timedelta(days=20), learner_capacity=10,
+                mentor_places=2, children=False))
+            db.session.flush()
+            service.take_place(mentor, classes[-1])
+        saturday, sunday = classes
+        session = db.session.scalars(service.sessions_of(saturday)).first()
+        theirs = db.session.scalars(service.sessions_of(sunday)).first()
+        db.session.commit()
+        result = (staff.email, saturday.id, session.id,
+                  theirs.starts_at.astimezone(service.SEOUL).date().isoformat(), person.name)
+        db.session.remove()
+        return result
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_move_onto_a_mentors_other_class_is_refused_with_what_was_typed(
+    new_page, live_server, lang
+):
+    email, class_id, session_id, clash_day, name = make_mentor_in_two_classes(live_server)
+    page = new_page()
+    sign_in(page, email, lang, PASSWORD)
+    page.goto(f"/{lang}/staff/mentoring/classes/{class_id}")
+    row = page.locator(f"#session-{session_id}")
+    row.locator("summary").click()
+    page.fill(f"#move-day-{session_id}", clash_day)
+    page.fill(f"#move-start-{session_id}", "11:00")
+    page.fill(f"#move-end-{session_id}", "13:00")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        row.locator("form", has=page.locator(f"#move-day-{session_id}")).locator(
+            "button[type=submit]").click()
+    assert answer.value.status == 400
+    # The refusal says why, next to the day; what was typed is still there.
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(f"#move-day-{session_id}-error")).to_contain_text(name)
+    expect(page.locator(f"#move-day-{session_id}")).to_have_value(clash_day)
+    expect(page.locator(f"#move-start-{session_id}")).to_have_value("11:00")
+    expect(page.locator(f"#move-end-{session_id}")).to_have_value("13:00")
     axe_check(page)
