@@ -1,30 +1,22 @@
 """Signed links carried in mail: a guest's answer page and a person's calendar feed.
 
-They hold ids and a signature, nothing else: unguessable without the secret key, and any
-change to them breaks the signature. An answer link works as long as its invitation exists.
+They hold ids and a signature, nothing else (``portal.signing``). An answer link works as long
+as its invitation exists.
 """
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from ..signing import sign, unsign
 
 RSVP_SALT = "events-rsvp"
 CALENDAR_SALT = "events-calendar"
 
 
-def _serializer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
 def rsvp_token(invitation_id: int, event_id: int, contact_id: int) -> str:
     # Event and contact are inside too: an id given again to another row opens nothing.
-    return _serializer(RSVP_SALT).dumps([invitation_id, event_id, contact_id])
+    return sign([invitation_id, event_id, contact_id], salt=RSVP_SALT)
 
 
 def read_rsvp_token(token: str) -> tuple[int, int, int] | None:
-    try:
-        value = _serializer(RSVP_SALT).loads(token)
-    except BadSignature:
-        return None
+    value = unsign(token, salt=RSVP_SALT)
     if not (isinstance(value, list) and len(value) == 3
             and all(isinstance(part, int) for part in value)):
         return None
@@ -32,12 +24,9 @@ def read_rsvp_token(token: str) -> tuple[int, int, int] | None:
 
 
 def calendar_token(contact_id: int) -> str:
-    return _serializer(CALENDAR_SALT).dumps(contact_id)
+    return sign(contact_id, salt=CALENDAR_SALT)
 
 
 def read_calendar_token(token: str) -> int | None:
-    try:
-        value = _serializer(CALENDAR_SALT).loads(token)
-    except BadSignature:
-        return None
+    value = unsign(token, salt=CALENDAR_SALT)
     return value if isinstance(value, int) else None

@@ -1,18 +1,14 @@
-"""The signed address of a mentor's private calendar feed."""
+"""The signed address of a mentor's private calendar feed (``portal.signing``)."""
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from ..signing import sign, unsign
 
 SALT = "mentoring-calendar"
 
 
 def calendar_token(mentor_id: int) -> str:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT).dumps(mentor_id)
+    return sign(mentor_id, salt=SALT)
 
 
 def read_calendar_token(token: str) -> int | None:
-    try:
-        value = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT).loads(token)
-    except BadSignature:
-        return None
+    value = unsign(token, salt=SALT)
     return value if isinstance(value, int) else None

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..images import PhotoRejected, process_photo
+from ..signing import sign as sign_value
+from ..signing import unsign as unsign_value
 from ..storage import get_storage
 
 MAX_PHOTOS = 5
@@ -22,25 +22,21 @@ class StoredPhoto:
     size: int
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="report-photos")
+SALT = "report-photos"
 
 
 def sign(photos: list[StoredPhoto]) -> str:
     """The photos as a hidden field's value that nobody can alter to point at other files."""
     if not photos:
         return ""
-    return _signer().dumps([[p.key, p.width, p.height, p.size] for p in photos])
+    return sign_value([[p.key, p.width, p.height, p.size] for p in photos], salt=SALT)
 
 
 def unsign(value: str | None) -> list[StoredPhoto]:
     """The photos a form kept from an earlier try; a tampered value keeps none."""
     if not value:
         return []
-    try:
-        rows = _signer().loads(value)
-    except BadSignature:
-        return []
+    rows = unsign_value(value, salt=SALT)
     photos = []
     for row in rows if isinstance(rows, list) else []:
         try:
