@@ -10,7 +10,7 @@ import pycountry
 import pykakasi
 from babel import Locale
 from babel import dates as babel_dates
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, url_for
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
@@ -37,7 +37,15 @@ def is_locale(code: str | None) -> bool:
 
 
 def current_lang() -> str:
-    """Return the UI language of this request: the URL's, else the one chosen for it."""
+    """The language being written: the page's (its URL's, else the one chosen for the request),
+    or the one ``force_locale`` sets for a mail or a file in another language, in a request or
+    outside one (the outbox worker, the CLI)."""
+    if not has_app_context():
+        return DEFAULT_LOCALE
+    # Flask-Babel marks its context while force_locale is in effect (and only then).
+    forced = getattr(g.get("_flask_babel"), "forced_babel_locale", None)
+    if forced is not None:
+        return forced.language if forced.language in LOCALES else DEFAULT_LOCALE
     lang = g.get("lang")
     if lang:
         return lang

@@ -5,10 +5,10 @@ is written here, when it leaves, from the invitation as it then stands.
 """
 
 import io
-from contextlib import contextmanager
 
 import segno
-from flask import Flask, g
+from flask import Flask
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -45,17 +45,6 @@ def stale(kind: str, invitation: Invitation) -> bool:
     return False
 
 
-@contextmanager
-def _page_language(lang: str):
-    """Dates and text helpers read the page language from ``g``: set it for the mail."""
-    saved = g.get("lang")
-    g.lang = lang
-    try:
-        yield
-    finally:
-        g.lang = saved
-
-
 def rsvp_link(invitation: Invitation, lang: str) -> str:
     token = rsvp_token(invitation.id, invitation.event_id, invitation.contact_id)
     return external_url("invitations.rsvp", lang=lang, token=token)
@@ -79,7 +68,7 @@ def render(message: OutboxMessage) -> RenderedMail | None:
         return None  # withdrawn, the person erased, or overtaken by a later change
     lang = message.locale
     event = invitation.event
-    with _page_language(lang):
+    with force_locale(lang):
         title = service.event_title(event, lang)
         subject = SUBJECTS[message.kind]
         # The code goes with the confirmation and the reminder, not with the invitation.

@@ -255,3 +255,29 @@ def test_shared_links_are_built_once_per_language_and_script_root(app, client):
             )
     html = client.get("/en/login", base_url="http://localhost/portal").get_data(as_text=True)
     assert 'href="/portal/en/help"' in html and 'href="/portal/static/portal.css"' in html
+
+
+def test_text_written_in_another_language_follows_force_locale_in_a_request_and_outside(app):
+    """A mail in Korean from an English page, or from the outbox worker outside any request,
+    says its times in Korean: everything that asks the language asks the forced one."""
+    from flask_babel import force_locale
+
+    from portal.i18n import current_lang, format_time_range
+
+    start = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    korean = "2026년 12월 3일 목요일 오후 7:00~9:00"
+    with app.test_request_context("/en/"):
+        g.lang = "en"
+        with force_locale("ko"):
+            assert current_lang() == "ko"
+            text = format_time_range(start, start.replace(hour=12))
+        assert current_lang() == "en"
+    assert text.replace("\u202f", " ") == korean
+    with app.app_context():
+        assert current_lang() == "en"
+        with force_locale("ja"):
+            assert current_lang() == "ja"
+        with force_locale("ko"):
+            text = format_time_range(start, start.replace(hour=12))
+        assert current_lang() == "en"
+    assert text.replace("\u202f", " ") == korean
