@@ -24,9 +24,14 @@ def _my_contact():
     return getattr(current_user, "contact", None) if current_user.is_authenticated else None
 
 
+def _staff_preview() -> bool:
+    """Staff open any event's page (their event page links to it), invited or not."""
+    return bool(current_user.is_authenticated and current_user.is_staff)
+
+
 def _visible_or_404(event_id: int) -> Event:
     event = service.get_event_or_404(event_id)
-    if not service.may_see(event, _my_contact()):
+    if not service.may_see(event, _my_contact()) and not _staff_preview():
         abort(404)  # an invitation-only event does not exist for those not invited
     return event
 
@@ -62,6 +67,7 @@ def _render_detail(event: Event, invitation: Invitation | None, form=None, statu
         deadline_passed=service.deadline_passed(event),
         participants=_participants(event, invitation),
         qr=_qr(invitation),
+        staff_preview=invitation is None and not event.public and _staff_preview(),
     ), status
 
 

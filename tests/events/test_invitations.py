@@ -370,6 +370,28 @@ def test_invitation_only_events_are_seen_only_by_those_invited(
     assert client.get(f"/en/events/{private.id}").status_code == 200
 
 
+def test_staff_open_the_guest_page_of_an_event_they_are_not_invited_to(
+    app, client, login, staff_user, create_event, create_user
+):
+    """The staff event page links to "the page guests see": for an invitation-only event too,
+    with a note that only those invited open it (a resident not invited still gets 404)."""
+    private = create_event(titles={"en": "Advisory council dinner"})
+    resident = app.test_client()
+    sign_in(resident, create_user().email)
+    assert resident.get(f"/en/events/{private.id}").status_code == 404
+    login(staff_user)
+    staff_page = client.get(f"/en/staff/events/{private.id}").get_data(as_text=True)
+    assert f'href="/en/events/{private.id}"' in staff_page
+    page = client.get(f"/en/events/{private.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Advisory council dinner" in html and "Only those invited can open this page." in html
+    assert client.get(f"/en/events/{private.id}.ics").status_code == 200
+    public = create_event(public=True, titles={"en": "Open lantern festival"})
+    assert "Only those invited" not in client.get(f"/en/events/{public.id}").get_data(
+        as_text=True)
+
+
 def test_an_event_downloads_as_ics_in_the_page_language(app, client, create_event):
     event = create_event(public=True)
     response = client.get(f"/ko/events/{event.id}.ics")
