@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +23,9 @@ from flask import Flask
 from flask_babel import force_locale, gettext
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
+from portal.columns import utcnow
 from portal.extensions import db
 from tests.conftest import make_app, require
 
@@ -271,3 +275,17 @@ def sign_in(page, email: str, lang: str, password: str) -> None:
     page.fill("#password", password)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+@cache
+def _password_hash(password: str) -> str:
+    """Hash each test password once: Argon2 is slow on purpose."""
+    return hash_password(password)
+
+
+def account(
+    name: str, email: str, *, password: str, locale: str, role: Role = Role.resident, **fields
+) -> User:
+    """Return a new confirmed account (not yet in the session) that can sign in with password."""
+    return User(name=name, email=email, locale=locale, role=role, confirmed_at=utcnow(),
+                password_hash=_password_hash(password), **fields)

@@ -5,12 +5,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
-from portal.columns import utcnow
 from portal.districts import District
 from portal.extensions import db
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import account, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -27,9 +24,8 @@ PAGES = [
 def test_account_pages_are_accessible_and_profile_errors_keep_input(new_page, live_server, lang):
     email = f"resident-{uuid.uuid4().hex[:10]}@example.org"
     with live_server.app.app_context():
-        db.session.add(User(name="Nguyễn Văn An", email=email, locale=lang, nationality="VN",
-                            district=District.guro, role=Role.resident, confirmed_at=utcnow(),
-                            password_hash=hash_password(PASSWORD)))
+        db.session.add(account("Nguyễn Văn An", email, password=PASSWORD, locale=lang,
+                               nationality="VN", district=District.guro))
         db.session.commit()
         db.session.remove()
     page = new_page()

@@ -9,13 +9,11 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
-from portal.columns import utcnow
+from portal.accounts.models import Role
 from portal.contacts.models import Contact, ContactTag, Group, GroupMember, Tier
 from portal.contacts.service import ensure_standard_groups
 from portal.extensions import db
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import account, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -26,9 +24,8 @@ def make_staff_and_contact(live_server):
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
         ensure_standard_groups()
-        staff = User(name="박지훈", email=f"staff-{tag}@seoul.example",
-                     password_hash=hash_password(PASSWORD), locale="ko", role=Role.staff,
-                     confirmed_at=utcnow())
+        staff = account("박지훈", f"staff-{tag}@seoul.example", password=PASSWORD, locale="ko",
+                        role=Role.staff)
         contact = Contact(name=f"Ichiro Suzuki {tag}", email=f"suzuki-{tag}@example.jp",
                           tier=Tier.global_leaders, nationality="JP", locale="ja")
         db.session.add_all([staff, contact])

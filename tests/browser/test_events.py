@@ -10,8 +10,6 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
 from portal.columns import utcnow
 from portal.contacts.models import Contact, ContactTag, Tier
 from portal.events import service
@@ -19,7 +17,7 @@ from portal.events.models import Answer, Event, EventKind, Invitation, Place
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.mail.service import render_deferred
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import account, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -40,9 +38,7 @@ def invite(live_server, *, locale: str, user_email: str | None = None, public: b
                       capacity=capacity, companions_allowed=True, public=public)
         user = None
         if user_email:
-            user = User(name="Oliver Schmidt", email=user_email, locale=locale,
-                        password_hash=hash_password(PASSWORD), role=Role.resident,
-                        confirmed_at=utcnow())
+            user = account("Oliver Schmidt", user_email, password=PASSWORD, locale=locale)
             db.session.add(user)
             db.session.flush()
         contact = Contact(name=f"山田 花子 {tag}", email=user_email or f"guest-{tag}@example.jp",

@@ -10,14 +10,13 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
+from portal.accounts.models import Role
 from portal.columns import utcnow
 from portal.contacts.models import Contact, ContactTag, Tier
 from portal.events import service
 from portal.events.models import Answer, AnswerChannel, Event, Invitation, Place
 from portal.extensions import db
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import account, axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -31,9 +30,8 @@ def make_staff_and_guests(live_server) -> tuple[str, str, list[str]]:
     """A member of staff, three Global Leaders and one Global Elite sharing a tag."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        staff = User(name="이서윤", email=f"events-{tag}@seoul.example", locale="ko",
-                     password_hash=hash_password(PASSWORD), role=Role.staff,
-                     confirmed_at=utcnow())
+        staff = account("이서윤", f"events-{tag}@seoul.example", password=PASSWORD, locale="ko",
+                        role=Role.staff)
         leaders = [Contact(name=f"{name} {tag}", email=f"{name.lower()}-{tag}@example.org",
                            tier=Tier.global_leaders, locale=locale, organisation="Embassy")
                    for name, locale in (("Amara", "en"), ("Bui", "vi"), ("Chiba", "ja"))]

@@ -6,12 +6,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
-from portal.columns import utcnow
 from portal.districts import District
 from portal.extensions import db
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import account, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -80,9 +77,8 @@ def test_a_full_width_address_registers(new_page, live_server, lang):
 def make_resident(live_server, lang: str) -> str:
     email = f"phone-{uuid.uuid4().hex[:8]}@example.org"
     with live_server.app.app_context():
-        db.session.add(User(name="Nguyễn Thị Hoa", email=email, locale=lang, nationality="VN",
-                            district=District.guro, role=Role.resident, confirmed_at=utcnow(),
-                            password_hash=hash_password(PASSWORD)))
+        db.session.add(account("Nguyễn Thị Hoa", email, password=PASSWORD, locale=lang,
+                               nationality="VN", district=District.guro))
         db.session.commit()
         db.session.remove()
     return email

@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
+from portal.accounts.models import Role
 from portal.columns import utcnow
 from portal.districts import District
 from portal.extensions import db
@@ -23,7 +22,7 @@ from portal.mentoring.models import (
     Program,
     Weekday,
 )
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import account, axe_check, sign_in
 from tests.mentoring.conftest import application_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -35,12 +34,10 @@ def make_staff_and_mentor(live_server) -> tuple[str, int, str]:
     """A member of staff (Korean) and an approved mentor who speaks Vietnamese natively."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        staff = User(name="김민준", email=f"classes-{tag}@seoul.example", locale="ko",
-                     password_hash=hash_password(PASSWORD), role=Role.staff,
-                     confirmed_at=utcnow())
-        person = User(name=f"Nguyen Lan {tag}", email=f"lan-{tag}@example.org", locale="vi",
-                      password_hash=hash_password(PASSWORD), role=Role.resident,
-                      confirmed_at=utcnow())
+        staff = account("김민준", f"classes-{tag}@seoul.example", password=PASSWORD, locale="ko",
+                        role=Role.staff)
+        person = account(f"Nguyen Lan {tag}", f"lan-{tag}@example.org", password=PASSWORD,
+                         locale="vi")
         db.session.add_all([staff, person])
         db.session.flush()
         application = service.save_application(person, submit=True, **application_values())
@@ -154,12 +151,10 @@ def make_mentor_in_two_classes(live_server) -> tuple[str, int, int, int, str]:
     """Staff (Korean), and a mentor with a place in a Saturday and a Sunday class."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        staff = User(name="김민준", email=f"moves-{tag}@seoul.example", locale="ko",
-                     password_hash=hash_password(PASSWORD), role=Role.staff,
-                     confirmed_at=utcnow())
-        person = User(name=f"Pham Lan {tag}", email=f"pham-{tag}@example.org", locale="vi",
-                      password_hash=hash_password(PASSWORD), role=Role.resident,
-                      confirmed_at=utcnow())
+        staff = account("김민준", f"moves-{tag}@seoul.example", password=PASSWORD, locale="ko",
+                        role=Role.staff)
+        person = account(f"Pham Lan {tag}", f"pham-{tag}@example.org", password=PASSWORD,
+                         locale="vi")
         db.session.add_all([staff, person])
         db.session.flush()
         application = service.save_application(person, submit=True, **application_values())

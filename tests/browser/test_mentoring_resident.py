@@ -10,13 +10,11 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
-from portal.columns import utcnow
 from portal.districts import District
 from portal.extensions import db
 from portal.mentoring import service
 from portal.mentoring.models import ApplicationStatus, ClassLevel, PlaceStatus, Program, Weekday
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import account, axe_check, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -29,12 +27,10 @@ def make_people_and_class(live_server, *, locale: str) -> tuple[str, int, str]:
     """A resident, a member of staff and a class of Vietnamese on Saturday mornings."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        resident = User(name=f"Nguyen Lan {tag}", email=f"lan-{tag}@example.vn", locale=locale,
-                        password_hash=hash_password(PASSWORD), role=Role.resident,
-                        confirmed_at=utcnow())
-        staff = User(name="김민준", email=f"mentoring-{tag}@seoul.example", locale="ko",
-                     password_hash=hash_password(PASSWORD), role=Role.staff,
-                     confirmed_at=utcnow())
+        resident = account(f"Nguyen Lan {tag}", f"lan-{tag}@example.vn", password=PASSWORD,
+                           locale=locale)
+        staff = account("김민준", f"mentoring-{tag}@seoul.example", password=PASSWORD,
+                        locale="ko", role=Role.staff)
         db.session.add_all([resident, staff])
         db.session.flush()
         first = service.today_in_seoul() + timedelta(days=7)

@@ -8,12 +8,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
-from portal.columns import utcnow
+from portal.accounts.models import Role
 from portal.extensions import db
 from portal.mentoring import service
-from tests.browser.conftest import axe_check, sign_in
+from tests.browser.conftest import account, axe_check, sign_in
 from tests.mentoring.conftest import application_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
@@ -25,12 +23,10 @@ def make_staff_and_application(live_server) -> tuple[str, str, int]:
     """A member of staff, and a resident's submitted application (through the service)."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        staff = User(name="김민준", email=f"mentoring-{tag}@seoul.example", locale="ko",
-                     password_hash=hash_password(PASSWORD), role=Role.staff,
-                     confirmed_at=utcnow())
-        applicant = User(name=f"Tran Thi Mai {tag}", email=f"mai-{tag}@example.org",
-                         locale="vi", password_hash=hash_password(PASSWORD),
-                         role=Role.resident, confirmed_at=utcnow())
+        staff = account("김민준", f"mentoring-{tag}@seoul.example", password=PASSWORD,
+                        locale="ko", role=Role.staff)
+        applicant = account(f"Tran Thi Mai {tag}", f"mai-{tag}@example.org", password=PASSWORD,
+                            locale="vi")
         db.session.add_all([staff, applicant])
         db.session.flush()
         application = service.save_application(applicant, submit=True, **application_values())

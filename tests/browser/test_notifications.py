@@ -6,14 +6,11 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
-from portal.columns import utcnow
 from portal.districts import District
 from portal.extensions import db
 from portal.notifications.kinds import NotificationKind, register_kind
 from portal.notifications.service import notify
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import account, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -28,9 +25,8 @@ def make_resident(live_server, lang: str) -> str:
         link=lambda n: ("accounts.profile", {}),
     ))
     with app.app_context(), app.test_request_context(f"/{lang}/"):
-        user = User(name="Trần Thị Mai", email=email, locale=lang, nationality="VN",
-                    district=District.guro, role=Role.resident, confirmed_at=utcnow(),
-                    password_hash=hash_password(PASSWORD))
+        user = account("Trần Thị Mai", email, password=PASSWORD, locale=lang, nationality="VN",
+                       district=District.guro)
         db.session.add(user)
         db.session.flush()
         notify(user, "account.welcome")

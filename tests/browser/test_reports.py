@@ -18,15 +18,13 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
 from portal.api.models import ApiClient
-from portal.columns import utcnow
 from portal.districts import District
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.reports import service
 from portal.reports.models import CannedKind, CannedResponse, Category, Report, Team
-from tests.browser.conftest import axe_check, html_check
+from tests.browser.conftest import account, axe_check, html_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -85,15 +83,12 @@ def desk(live_server) -> Desk:
     """An admin and a staff member (Korean), a resident (Vietnamese), categories, a reply."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        admin = User(name="관리자 박지민", email=f"admin-{tag}@seoul.example",
-                     password_hash=hash_password(PASSWORD), locale="ko", role=Role.admin,
-                     confirmed_at=utcnow())
-        staff = User(name="담당자 이도윤", email=f"staff-{tag}@seoul.example",
-                     password_hash=hash_password(PASSWORD), locale="ko", role=Role.staff,
-                     confirmed_at=utcnow())
-        resident = User(name=f"Nguyễn Văn An {tag}", email=f"an-{tag}@example.vn",
-                        password_hash=hash_password(PASSWORD), locale="vi", nationality="VN",
-                        district=District.mapo, role=Role.resident, confirmed_at=utcnow())
+        admin = account("관리자 박지민", f"admin-{tag}@seoul.example", password=PASSWORD,
+                        locale="ko", role=Role.admin)
+        staff = account("담당자 이도윤", f"staff-{tag}@seoul.example", password=PASSWORD,
+                        locale="ko", role=Role.staff)
+        resident = account(f"Nguyễn Văn An {tag}", f"an-{tag}@example.vn", password=PASSWORD,
+                           locale="vi", nationality="VN", district=District.mapo)
         team = Team(code=f"housing-{tag}", names={"en": "Housing Policy Division",
                                                   "ko": "주택정책과"})
         db.session.add_all([admin, staff, resident, team])

@@ -10,15 +10,13 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
+from portal.accounts.models import Role
 from portal.audit import AuditLog
-from portal.columns import utcnow
 from portal.contacts.models import Contact, Tier
 from portal.districts import District
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from tests.browser.conftest import axe_check
+from tests.browser.conftest import account, axe_check
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
@@ -30,12 +28,11 @@ def make_people(live_server):
     """An admin and a resident to classify, committed to the live server's database."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        admin = User(name="관리자 김서연", email=f"admin-{tag}@seoul.example",
-                     password_hash=hash_password(PASSWORD), locale="ko", role=Role.admin,
-                     confirmed_at=utcnow())
-        resident = User(name=f"Hoàng Thu Trang {tag}", email=f"trang-{tag}@example.vn",
-                        password_hash=hash_password(PASSWORD), locale="vi", nationality="VN",
-                        district=District.mapo, role=Role.resident, confirmed_at=utcnow())
+        admin = account("관리자 김서연", f"admin-{tag}@seoul.example", password=PASSWORD,
+                        locale="ko", role=Role.admin)
+        resident = account(f"Hoàng Thu Trang {tag}", f"trang-{tag}@example.vn",
+                           password=PASSWORD, locale="vi", nationality="VN",
+                           district=District.mapo)
         lone = Contact(name=f"Ahmed Hassan {tag}", email=f"ahmed-{tag}@example.eg")
         db.session.add_all([admin, resident, lone])
         db.session.commit()
