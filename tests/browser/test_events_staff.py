@@ -113,6 +113,14 @@ def test_staff_invite_an_audience_and_check_guests_in(new_page, live_server):
     unanswered = page.locator(".stats li").filter(has_text=t("No answer yet"))
     expect(unanswered.locator("dd")).to_have_text("3")
     axe_check(page)
+    # The page the guests see, which staff open though they are not invited.
+    page.get_by_role("link", name=t("Page guests see"), exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/ko/events/{event_id}")
+    expect(page.locator("main .notice")).to_have_text(t(
+        "Only those invited can open this page. You see it as staff; each guest also finds "
+        "here their answer and, once confirmed, their check-in code."))
+    axe_check(page)
+    page.go_back()
 
     # One guest answered by phone.
     page.get_by_role("link", name=t("Guest list"), exact=True).click()
@@ -164,6 +172,9 @@ def test_staff_invite_an_audience_and_check_guests_in(new_page, live_server):
     # The same pages in English.
     page.goto("/en/staff/events")
     expect(page.locator("main")).to_contain_text(f"Global Forum {tag}")
+    axe_check(page)
+    page.goto(f"/en/events/{event_id}")
+    expect(page.locator("main .notice")).to_contain_text("Only those invited can open this page.")
     axe_check(page)
     page.goto(f"/en/staff/events/{event_id}/checkin")
     expect(page.locator("#arrived")).to_contain_text(
