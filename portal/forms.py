@@ -21,12 +21,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, StopValidation
+from wtforms.validators import ValidationError as FieldError
 from wtforms.widgets import CheckboxInput, ListWidget, PasswordInput, Select, html_params
 
 from .addresses import normalise_email
 from .enums import LabelledEnum
 from .errors import TooManyAttempts, ValidationError
 from .i18n import LOCALES
+from .routing import MAX_ID
 
 REQUIRED = _l("This field is required.")
 TOO_LONG = _l("This is too long.")
@@ -129,14 +131,86 @@ class FastSelect(Select):
         return Markup(f'<option {selected}value="{escape(value)}">{label}</option>')  # noqa: S704
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes (usable without JavaScript, unlike a multiple select)."""
+def id_number(value) -> int:
+    """``coerce`` for fields that send row ids: a number an id can be, else ValueError."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
+
+class _ChoiceChecked:
+    """A value sent that is not among the choices is refused, even where the field is optional.
+
+    WTForms' ``Optional`` clears the errors found before it and stops whenever the first value
+    sent is blank (a space counts), so a forged value after a blank one, or a lone " ", reached
+    the view unchecked and failed there (500). Here a blank value reads as the empty option
+    (a select) or as no box ticked (checkboxes), and a value that is not a choice (the empty
+    one included, where the list has none) ends validation with one message before
+    ``Optional`` runs, as does a value that could not even be converted (``coerce``). A field
+    the form did not send at all is left to the validators.
+    """
+
+    multiple = False
+
+    def process_formdata(self, valuelist):
+        chosen = [value for value in valuelist if value.strip()]
+        if not self.multiple and valuelist and not chosen:
+            chosen = [""]  # a blank value reads as the empty option
+        self.raw_data = chosen
+        super().process_formdata(chosen)
+
+    def pre_validate(self, form):
+        if not self.raw_data:
+            return  # nothing sent: for the validators to judge
+        if self.process_errors:
+            self.errors[:] = []
+            raise StopValidation(str(INVALID_CHOICE))
+        try:
+            super().pre_validate(form)
+        except FieldError:
+            raise StopValidation(str(INVALID_CHOICE)) from None
+
+
+class IdListField(SelectMultipleField):
+    """The ids of the rows ticked in a list whose boxes the template draws itself.
+
+    A blank value is no box ticked; any other value must be a row id, or the field says
+    ``INVALID_CHOICE`` and its data is empty. The data is always a list.
+    """
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=id_number, validate_choice=False, **kwargs)
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+    def process_formdata(self, valuelist):
+        self.raw_data = [value for value in valuelist if value.strip()]
+        try:
+            self.data = [id_number(value) for value in self.raw_data]
+        except ValueError:
+            self.data = []
+            raise ValueError(str(INVALID_CHOICE)) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            self.errors[:] = []
+            raise StopValidation(str(INVALID_CHOICE))
+
+
+class MultiCheckboxField(_ChoiceChecked, SelectMultipleField):
+    """Several choices as checkboxes (usable without JavaScript, unlike a multiple select).
+
+    A value that is not one of the boxes is refused, optional or not (``_ChoiceChecked``).
+    """
+
+    multiple = True
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class ChoiceSelectField(SelectField):
+class ChoiceSelectField(_ChoiceChecked, SelectField):
     """A select over fixed (value, label) choices that answers a bad value in our words."""
 
     widget = FastSelect()
@@ -163,6 +237,7 @@ class EnumSelectField(SelectField):
     def __init__(self, label=None, validators=None, *, enum: type[LabelledEnum],
                  blank=None, members=None, groups=None, **kwargs):
         self.enum = enum
+        self.has_blank = blank is not None
         items = [("", blank)] if blank is not None else []
         if groups:
             self.members = tuple(member for _, group in groups for member in group)
@@ -183,7 +258,8 @@ class EnumSelectField(SelectField):
         return member if member in self.members else _INVALID
 
     def pre_validate(self, form):
-        if self.data is _INVALID:
+        # Nothing chosen is a choice only where the list offers an empty option.
+        if self.data is _INVALID or (self.data is None and not self.has_blank):
             self.data = None
             raise StopValidation(str(INVALID_CHOICE))
 

@@ -34,6 +34,7 @@ from ..forms import (
     ChoiceSelectField,
     EnumSelectField,
     FastSelect,
+    IdListField,
     MultiCheckboxField,
     PortalForm,
     as_choices,
@@ -274,8 +275,7 @@ class RecordAnswerForm(PortalForm):
 class RemindForm(PortalForm):
     """Mailing the invitation again to guests who have not answered (all, or those ticked)."""
 
-    invitation = SelectMultipleField(coerce=int, validate_choice=False,
-                                     validators=[Optional()])
+    invitation = IdListField()
 
 
 class CheckInForm(PortalForm):

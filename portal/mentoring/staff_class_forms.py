@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectMultipleField,
     StringField,
     TimeField,
 )
@@ -19,6 +18,7 @@ from ..forms import (
     TOO_LONG,
     ChoiceSelectField,
     EnumSelectField,
+    IdListField,
     PortalForm,
     apply_error,
     as_choices,
@@ -137,5 +137,5 @@ class ActionForm(PortalForm):
 class AttendanceForm(PortalForm):
     """Who came: the ids of the mentors and the family places ticked present."""
 
-    mentor = SelectMultipleField(coerce=int, validate_choice=False, validators=[Optional()])
-    learner = SelectMultipleField(coerce=int, validate_choice=False, validators=[Optional()])
+    mentor = IdListField()
+    learner = IdListField()

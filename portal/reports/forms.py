@@ -17,7 +17,6 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -46,6 +45,7 @@ from ..forms import (
     ChoiceSelectField,
     EnumSelectField,
     FastSelect,
+    IdListField,
     MultiCheckboxField,
     PortalForm,
     as_choices,
@@ -354,8 +354,7 @@ class AssignForm(PortalForm):
 class BulkForm(PortalForm):
     """One action on the reports ticked in the queue."""
 
-    report = SelectMultipleField(coerce=int, validators=[DataRequired(
-        _l("Tick at least one report."))], validate_choice=False)
+    report = IdListField(validators=[DataRequired(_l("Tick at least one report."))])
     # Own ids: the queue's filter form above has an assignee and a category too.
     action = ChoiceSelectField(_l("With the reports ticked"), id="bulk-action", widget=KEPT,
                                validators=[

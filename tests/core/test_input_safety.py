@@ -87,3 +87,66 @@ def test_control_characters_in_next_send_to_the_default_page(client, resident, t
 
 def test_control_characters_in_next_on_the_sign_in_page_are_harmless(client):
     assert client.get("/en/login?next=/%0d%0aX").status_code == 200
+
+
+# Forms posted by hand (found by posting every form of the demo portal with empty values).
+
+
+@pytest.mark.parametrize("kind", ["user", "contact"])
+def test_an_empty_choice_where_the_list_offers_none_is_refused(
+    client, login, staff_user, create_contact, create_user, kind
+):
+    """The tier select has no empty option; an empty value answered 500 before."""
+    from portal.contacts.models import Tier
+
+    user = create_user()
+    contact = create_contact(user=user, tier=Tier.global_elite)
+    login(staff_user)
+    url = f"/en/staff/users/{user.id}" if kind == "user" else f"/en/staff/contacts/{contact.id}"
+    response = submit(client, url, {"tier": "", "affiliation": ""})
+    assert response.status_code in (200, 400)
+    html = response.get_data(as_text=True)
+    assert 'id="tier-error"' in html and "Choose one of the options in the list." in html
+    assert contact.tier is Tier.global_elite
+
+
+def test_a_blank_box_value_does_not_let_a_bad_one_through(client, login, staff_user):
+    """Optional() stops at a blank first value: ["", "bogus"] and [" "] reached Tier[...] (500)."""
+    from portal.contacts.models import Tier
+    from portal.reports.service import follows_of
+
+    login(staff_user)
+    url = "/en/staff/reports/settings"
+    refused = submit(client, url, {"tiers": ["", "bogus"]})
+    assert refused.status_code in (200, 400)
+    assert 'id="tiers-error"' in refused.get_data(as_text=True)
+    # A blank value is no box ticked.
+    assert submit(client, url, {"tiers": [" ", "global_elite"]}).status_code == 302
+    assert follows_of(staff_user)[1] == {Tier.global_elite}
+    saved = submit(client, url, {"tiers": ["global_leaders"]})
+    assert saved.status_code == 302
+    assert follows_of(staff_user)[1] == {Tier.global_leaders}
+
+
+@pytest.mark.parametrize("assignee, reports", [
+    (" ", None),  # blank: Optional() let " " through to int() (500); now it reads as "Nobody"
+    ("bogus", None),
+    ("", [str(2**63)]),  # an id past 64 bits (OverflowError on SQLite, 500)
+    ("", ["0"]),
+])
+def test_forged_values_in_the_bulk_form_change_nothing(client, login, staff_user, create_report,
+                                                       assignee, reports):
+    from portal.extensions import db
+    from portal.reports.models import Report
+
+    report = create_report()
+    login(staff_user)
+    response = submit(client, "/en/staff/reports/bulk", {
+        "action": "assign", "assignee": assignee, "report": reports or [str(report.id)],
+    }, page="/en/staff/reports?team=")
+    assert response.status_code == 302
+    flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+    if assignee.strip() or reports:
+        assert ("Choose one of the options in the list." in flashed
+                or "Tick at least one report." in flashed)
+    assert db.session.get(Report, report.id).assignee_id is None
