@@ -30,24 +30,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 PASSWORD = "namsan-tower-lantern-52"  # noqa: S105 - test data
 
 
+def _staff_and_mentor(staff_email: str, name: str, email: str):
+    """In an app context: a member of staff (Korean) and an approved mentor, Vietnamese native."""
+    staff = account("김민준", staff_email, password=PASSWORD, locale="ko", role=Role.staff)
+    person = account(name, email, password=PASSWORD, locale="vi")
+    db.session.add_all([staff, person])
+    db.session.flush()
+    application = service.save_application(person, submit=True, **application_values())
+    return staff, service.review(application, "approve", by=staff)
+
+
 def make_staff_and_mentor(live_server) -> tuple[str, int, str]:
     """A member of staff (Korean) and an approved mentor who speaks Vietnamese natively."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        staff = account("김민준", f"classes-{tag}@seoul.example", password=PASSWORD, locale="ko",
-                        role=Role.staff)
-        person = account(f"Nguyen Lan {tag}", f"lan-{tag}@example.org", password=PASSWORD,
-                         locale="vi")
-        db.session.add_all([staff, person])
-        db.session.flush()
-        application = service.save_application(person, submit=True, **application_values())
-        mentor = service.review(application, "approve", by=staff)
+        staff, mentor = _staff_and_mentor(f"classes-{tag}@seoul.example", f"Nguyen Lan {tag}",
+                                          f"lan-{tag}@example.org")
         db.session.commit()
         result = staff.email, mentor.id, tag
         db.session.remove()
         return result
-
-
 
 
 def test_staff_add_a_class_assign_a_mentor_and_record_attendance(new_page, live_server):
@@ -151,14 +153,8 @@ def make_mentor_in_two_classes(live_server) -> tuple[str, int, int, int, str]:
     """Staff (Korean), and a mentor with a place in a Saturday and a Sunday class."""
     tag = uuid.uuid4().hex[:10]
     with live_server.app.app_context():
-        staff = account("김민준", f"moves-{tag}@seoul.example", password=PASSWORD, locale="ko",
-                        role=Role.staff)
-        person = account(f"Pham Lan {tag}", f"pham-{tag}@example.org", password=PASSWORD,
-                         locale="vi")
-        db.session.add_all([staff, person])
-        db.session.flush()
-        application = service.save_application(person, submit=True, **application_values())
-        mentor = service.review(application, "approve", by=staff)
+        staff, mentor = _staff_and_mentor(f"moves-{tag}@seoul.example", f"Pham Lan {tag}",
+                                          f"pham-{tag}@example.org")
         first = service.today_in_seoul() + timedelta(days=7)
         classes = []
         for weekday in (Weekday.saturday, Weekday.sunday):
@@ -176,7 +172,8 @@ def make_mentor_in_two_classes(live_server) -> tuple[str, int, int, int, str]:
         theirs = db.session.scalars(service.sessions_of(sunday)).first()
         db.session.commit()
         result = (staff.email, saturday.id, session.id,
-                  theirs.starts_at.astimezone(service.SEOUL).date().isoformat(), person.name)
+                  theirs.starts_at.astimezone(service.SEOUL).date().isoformat(),
+                  mentor.user.name)
         db.session.remove()
         return result
 
