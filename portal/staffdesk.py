@@ -7,6 +7,8 @@ prefix, the staff gate, the name ``<domain>_staff``), adds its links to the menu
 so no template and no domain names another domain's pages.
 """
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -112,7 +114,13 @@ class Panel:
     visible: Callable[[Any], bool] = STAFF
     # Seconds to keep the panel once rendered, per language: for numbers that are the same for
     # every member of staff (never for anything about the reader). None: rendered every visit.
+    # A context whose numbers are themselves kept may say when they expire (``EXPIRES_AT``):
+    # each language's rendering then expires with them, never later.
     cache_seconds: int | None = None
+
+
+# The key a panel's context may give: when its numbers expire, in seconds since the epoch.
+EXPIRES_AT = "expires_at"
 
 
 @dataclass
@@ -208,14 +216,24 @@ def dashboard():
     return render_template("staff/dashboard.html", panels=panels)
 
 
+def panel_key(template: str, lang: str) -> str:
+    """Where a panel's rendering in ``lang`` is kept."""
+    return f"staffdesk.panel/{template}/{lang}"
+
+
 def _panel_html(panel: Panel) -> str:
     if panel.cache_seconds is None:
         return render_template(panel.template, **panel.context())
-    key = f"staffdesk.panel/{panel.template}/{current_lang()}"
+    key = panel_key(panel.template, current_lang())
     html = cache.get(key)
     if html is None:
-        html = render_template(panel.template, **panel.context())
-        cache.set(key, html, timeout=panel.cache_seconds)
+        context = panel.context()
+        timeout = panel.cache_seconds
+        expires_at = context.pop(EXPIRES_AT, None)
+        if expires_at is not None:
+            timeout = max(1, min(timeout, math.ceil(expires_at - time.time())))
+        html = render_template(panel.template, **context)
+        cache.set(key, html, timeout=timeout)
     return html
 
 

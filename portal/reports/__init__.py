@@ -107,6 +107,6 @@ def init_app(app: Flask) -> None:
                                             endpoint="reports.stats", order=10))
     add_menu_entry(app, "features", MenuEntry(template="reports/home_card.html", order=10))
     add_panel(app, Panel(template="reports/dashboard_panel.html", context=_panel_context,
-                         order=10))
+                         order=10, cache_seconds=60))
     add_seeder(app, "reports", seed)
     audit_actions.register(app)

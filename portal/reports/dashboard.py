@@ -5,7 +5,6 @@ who reads it in a language: its numbers are computed once a minute per process, 
 is rendered once per language from each computation of them.
 """
 
-import math
 import statistics
 import time
 from collections import Counter
@@ -13,10 +12,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from ..charts import bar_chart, chart_table
 from ..columns import utcnow
@@ -24,6 +21,7 @@ from ..contacts.models import Tier
 from ..districts import District
 from ..extensions import cache, db
 from ..i18n import current_lang
+from ..staffdesk import EXPIRES_AT
 from .models import OPEN_STATUSES, RANK_TIER, TIER_RANK, Category, Report, ReportStatus
 from .service import category_name
 
@@ -31,7 +29,6 @@ SEOUL = ZoneInfo("Asia/Seoul")
 WEEKS = 12
 TIMEOUT = 60  # seconds: how old the panel's numbers may be
 NUMBERS_KEY = "reports.dashboard.numbers"
-PANEL_KEY = "reports.dashboard.panel"
 
 
 def _week_start(moment: datetime) -> datetime:
@@ -135,18 +132,13 @@ def _district_label(name: str) -> str:
 
 
 def panel_context() -> dict:
-    """The reports panel in the reader's language: one cache read for each visit.
+    """The reports panel's figures in the reader's language, and when their numbers expire.
 
-    Each language's rendering expires with the numbers it was rendered from, so it is never
-    older than they are (a minute); a category renamed meanwhile shows with the next numbers.
+    The staff desk keeps each language's rendering until then, so it is never older than the
+    numbers (a minute); a category renamed meanwhile shows with the next numbers.
     """
-    key = f"{PANEL_KEY}/{current_lang()}"
-    html = cache.get(key)
-    if html is None:
-        numbers, expires = _numbers()
-        html = render_template("reports/_dashboard_figures.html", **_figures(numbers))
-        cache.set(key, html, timeout=max(1, math.ceil(expires - time.time())))
-    return {"reports_panel": Markup(html)}  # noqa: S704 - our own template's output
+    numbers, expires = _numbers()
+    return {**_figures(numbers), EXPIRES_AT: expires}
 
 
 def _figures(numbers: dict) -> dict:

@@ -154,6 +154,7 @@ def test_a_languages_panel_expires_with_the_numbers_it_shows(client, login, staf
                                                              monkeypatch):
     from portal.extensions import cache
     from portal.reports import dashboard
+    from portal.staffdesk import panel_key
 
     login(staff_user)
     client.get("/en/staff/")
@@ -168,7 +169,7 @@ def test_a_languages_panel_expires_with_the_numbers_it_shows(client, login, staf
 
     monkeypatch.setattr(cache, "set", recording_set)
     client.get("/ko/staff/")
-    assert 1 <= timeouts[f"{dashboard.PANEL_KEY}/ko"] <= 15
+    assert 1 <= timeouts[panel_key("reports/dashboard_panel.html", "ko")] <= 15
 
 
 def test_public_statistics_count_only_what_authors_allowed_and_show_no_words(
