@@ -1,7 +1,7 @@
 """Every page a visitor or a resident can reach fits a small phone (360 px) in their language.
 
 Residents use the portal on their phones, in languages with long words (Vietnamese) or long
-unbroken lines (Japanese). The demo portal is crawled in process (tests/core/test_every_link.py)
+unbroken lines (Japanese). The demo portal is crawled in process (tests/support/crawl.py)
 for one address of each kind a person can reach, then each is opened in Chromium at 360 px:
 none may scroll sideways (wide tables scroll inside their own region).
 """
@@ -12,14 +12,12 @@ from portal.accounts.demo import DEMO_PASSWORD, RESIDENTS
 from portal.demo import seed
 from portal.extensions import db
 from tests.browser.conftest import sign_in
-from tests.core.test_every_link import _kind, crawl
+from tests.support.crawl import crawl
 from tests.support.http import sign_in as sign_in_client
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-# Files, not pages: downloads and feeds open no page to measure.
-NOT_PAGES = (".csv", ".ics", ".json", ".xml", ".png", ".jpg", "/photos/", "/export", "/calendar/")
 
 
 @pytest.fixture(scope="module")
@@ -35,21 +33,9 @@ def _addresses(app, email: str | None, lang: str) -> list[str]:
     client = app.test_client()
     if email:
         assert sign_in_client(client, email, DEMO_PASSWORD, lang=lang).status_code == 302
-    opened: list[str] = []
-    get = client.get
-
-    def recording_get(address, *args, **kwargs):
-        opened.append(address)
-        return get(address, *args, **kwargs)
-
-    client.get = recording_get
-    crawl(client, [f"/{lang}/", f"/{lang}/account/", f"/{lang}/notifications/"],
-          within=f"/{lang}/")
-    kinds: dict[str, str] = {}
-    for address in opened:
-        if not any(part in address for part in NOT_PAGES):
-            kinds.setdefault(_kind(address), address)
-    return list(kinds.values())
+    pages, _faults = crawl(client, [f"/{lang}/", f"/{lang}/account/", f"/{lang}/notifications/"],
+                           within=f"/{lang}/")
+    return pages
 
 
 @pytest.mark.parametrize("email, lang", [
@@ -67,8 +53,6 @@ def test_every_page_fits_a_360_px_phone(demo, new_page, email, lang):
     for address in addresses:
         response = page.goto(address)
         assert response is not None and response.status < 400, address
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             too_wide.append(f"{address}: {width} px")
