@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms import apply_error
 from ..i18n import current_lang
 from ..paging import paginate
+from ..staffdesk import STAFF
 from . import bp, calendar_bp, invitations_bp, service
 from .calendar import event_ics, feed_ics
 from .forms import AnswerForm
@@ -26,7 +27,7 @@ def _my_contact():
 
 def _staff_preview() -> bool:
     """Staff open any event's page (their event page links to it), invited or not."""
-    return bool(current_user.is_authenticated and current_user.is_staff)
+    return STAFF(current_user)
 
 
 def _visible_or_404(event_id: int) -> Event:
