@@ -172,31 +172,20 @@ class _ChoiceChecked:
             raise StopValidation(str(INVALID_CHOICE)) from None
 
 
-class IdListField(SelectMultipleField):
+class IdListField(_ChoiceChecked, SelectMultipleField):
     """The ids of the rows ticked in a list whose boxes the template draws itself.
 
     A blank value is no box ticked; any other value must be a row id, or the field says
-    ``INVALID_CHOICE`` and its data is empty. The data is always a list.
+    ``INVALID_CHOICE`` (``_ChoiceChecked``) and its data stays empty. The data is always a list.
     """
+
+    multiple = True
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, coerce=id_number, validate_choice=False, **kwargs)
 
     def process_data(self, value):
         self.data = list(value or [])
-
-    def process_formdata(self, valuelist):
-        self.raw_data = [value for value in valuelist if value.strip()]
-        try:
-            self.data = [id_number(value) for value in self.raw_data]
-        except ValueError:
-            self.data = []
-            raise ValueError(str(INVALID_CHOICE)) from None
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            self.errors[:] = []
-            raise StopValidation(str(INVALID_CHOICE))
 
 
 class MultiCheckboxField(_ChoiceChecked, SelectMultipleField):
