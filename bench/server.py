@@ -137,11 +137,12 @@ def run_flask(args: list[str], env: dict[str, str], *, quiet: bool) -> None:
 def seeded_server(workers: int | None = 2, *, host: str = "127.0.0.1", quiet: bool = False,
                   start_timeout: float = 30.0, database_url: str | None = None,
                   rate_limits: str | None = None, deploy_settings: bool = False,
-                  ) -> Iterator[Server]:
+                  app: str = "portal:create_app()") -> Iterator[Server]:
     """Migrate and seed a temporary database, serve it with gunicorn, stop gunicorn at the end.
 
     ``deploy_settings`` serves with ``deploy/gunicorn.conf.py`` (its worker count unless
     ``workers`` is given, its timeouts, its access log) instead of gunicorn's defaults.
+    ``app`` is gunicorn's application (a module of ``bench/`` may wrap the portal's).
     """
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
         instance_dir = Path(tmp) / "instance"
@@ -150,6 +151,7 @@ def seeded_server(workers: int | None = 2, *, host: str = "127.0.0.1", quiet: bo
         for command in (["db", "upgrade"], ["demo", "seed"]):
             run_flask(command, env, quiet=quiet)
 
+        env["PYTHONPATH"] = str(ROOT / "bench")  # an ``app`` may come from a bench module
         port = free_port(host)
         log_path = Path(tmp) / "gunicorn.log"
         if deploy_settings:
@@ -161,7 +163,7 @@ def seeded_server(workers: int | None = 2, *, host: str = "127.0.0.1", quiet: bo
             command = [str(BIN / "gunicorn"), "-w", str(workers or 2), "-b", f"{host}:{port}"]
         with open(log_path, "wb") as log:
             proc = subprocess.Popen(
-                [*command, "portal:create_app()"],
+                [*command, app],
                 env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             )
         try:
