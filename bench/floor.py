@@ -1,6 +1,6 @@
 """The floor of a signed-in page: what a page costs before it says anything (a benchmark script).
 
-    .venv/bin/python bench/floor.py [--duration 8] [--rounds 2] [--workers 2]
+    .venv/bin/python bench/floor.py [--duration 8] [--rounds 2] [--workers 2] [--postgresql]
 
 Serves the seeded portal (server.py) with two routes that exist only here, both signed in:
 
@@ -15,11 +15,14 @@ every page once, so a change of the machine's speed shows as a difference betwee
 Each figure is requests/s and its fraction of the same round's bare route; the last column is
 the time per request a page may still take, above loading the person, for the page to reach a
 third of the bare route (2 workers: ``workers / req/s`` is a request's share of the CPUs).
+SQLite in the temporary instance directory, or with ``--postgresql`` a throw-away database on
+the server of ``DATABASE_URL_TEST`` (default: the test server's), dropped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import re
 import shutil
@@ -103,6 +106,8 @@ def parse_args(argv=None):
     parser.add_argument("--connections", type=int, default=16, help="connections (16)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds first (2)")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="a throw-away PostgreSQL database instead of SQLite")
     args = parser.parse_args(argv)
     if min(args.duration, args.rounds, args.workers, args.connections, args.threads) < 1:
         parser.error("--duration, --rounds, --workers, --connections, --threads: at least 1")
@@ -113,8 +118,15 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     if not shutil.which("wrk"):
         raise SystemExit("error: wrk is not installed (apt-get install wrk)")
+    if args.postgresql:
+        from reports import postgresql_database
+        database = postgresql_database(None)
+    else:
+        database = contextlib.nullcontext(None)
     with tempfile.TemporaryDirectory(prefix="portal-bench-floor-") as tmp, \
-            seeded_server(args.workers, quiet=True, app="floor:make_app()") as server:
+            database as database_url, \
+            seeded_server(args.workers, quiet=True, app="floor:make_app()",
+                          database_url=database_url) as server:
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_REPORT)
         emails = {"resident": None, "staff": STAFF_EMAIL}
