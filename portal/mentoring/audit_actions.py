@@ -3,6 +3,7 @@
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext, pgettext
 
 from ..audit import AuditObjectType, register_action, register_object_type
 from ..audit_sentences import sentence
@@ -11,8 +12,10 @@ from .service import application_names, class_titles, mentor_names
 ACTIONS = (
     sentence("mentoring.approve", _l("Mentor application approved"),
              lambda actor, name: _("%(actor)s approved %(name)s.", actor=actor, name=name)),
-    sentence("mentoring.decline", _l("Mentor application declined"),
-             lambda actor, name: _("%(actor)s declined %(name)s.", actor=actor, name=name)),
+    sentence("mentoring.decline",
+             lazy_pgettext("mentor application", "Mentor application declined"),
+             lambda actor, name: pgettext("mentor application", "%(actor)s declined %(name)s.",
+                                          actor=actor, name=name)),
     sentence("mentoring.ask", _l("More information asked of an applicant"),
              lambda actor, name: _("%(actor)s asked for more information on %(name)s.",
                                    actor=actor, name=name)),

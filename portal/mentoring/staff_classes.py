@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from ..audit import history_of
@@ -236,7 +237,8 @@ def decide_enrolment(class_id: int, enrolment_id: int):
     if _refused(ActionForm()):
         return _back_to(mentoring_class, "families")
     if decision not in ("confirm", "decline"):
-        flash(_("Choose to confirm or to decline the request."), "warning")
+        flash(pgettext("class place request", "Choose to confirm or to decline the request."),
+              "warning")
         return _back_to(mentoring_class, "families")
     service.decide_enrolment(enrolment, confirm=decision == "confirm", by=current_user)
     db.session.commit()
@@ -248,8 +250,9 @@ def decide_enrolment(class_id: int, enrolment_id: int):
         flash(_("The class is full: %(name)s is on the waiting list; the family has been told.",
                 name=name), "success")
     else:
-        flash(_("The request for %(name)s has been declined; the family has been told.",
-                name=name), "success")
+        flash(pgettext("class place request",
+                       "The request for %(name)s has been declined; the family has been told.",
+                       name=name), "success")
     return _back_to(mentoring_class, "families")
 
 

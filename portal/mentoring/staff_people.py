@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -109,8 +109,9 @@ def decide(application_id: int):
         flash(_("%(name)s is now a mentor.", name=name), "success")
         return redirect(url_for("mentoring_staff.mentor", mentor_id=mentor.id))
     if form.decision.data == "decline":
-        flash(_("The application of %(name)s has been declined. They have been told why.",
-                name=name), "success")
+        flash(pgettext("mentor application",
+                       "The application of %(name)s has been declined. They have been told why.",
+                       name=name), "success")
     else:
         flash(_("%(name)s has been asked for more information.", name=name), "success")
     return redirect(url_for("mentoring_staff.application", application_id=application.id))

@@ -100,8 +100,10 @@ class DecisionForm(PortalForm):
     message = TextAreaField(
         _l("Message for the applicant"),
         validators=[Optional(), Length(max=MESSAGE_LENGTH, message=TOO_LONG)],
-        description=_l("Needed to decline (the reason) or to ask for more information (what "
-                       "to add). The applicant reads it in the portal and by mail."))
+        description=lazy_pgettext(
+            "mentor application",
+            "Needed to decline (the reason) or to ask for more information (what to add). "
+            "The applicant reads it in the portal and by mail."))
 
 
 class MentorFilterForm(PortalForm):
