@@ -54,6 +54,31 @@ def test_the_queue_opens_on_the_viewers_teams(client, login, staff_user, categor
     assert housing.title in mine and transport.title not in mine
 
 
+def test_text_a_resident_wrote_is_marked_with_its_language(client, login, staff_user,
+                                                         create_report):
+    # Japanese in a Korean page: the browser must break and draw it as Japanese (Han glyphs
+    # differ), and screen readers read it as Japanese.
+    title = "夜間に日本語が通じる病院が見つからない"
+    report = create_report(title=title, description="夜中に子どもが熱を出しましたが、"
+                           "日本語で相談できる病院が見つかりませんでした。")
+    assert report.language == "ja"
+    unknown = create_report(title="ok", description="123")
+    assert unknown.language is None
+    login(staff_user)
+    queue = client.get("/ko/staff/reports").get_data(as_text=True)
+    assert re.search(rf'<a href="[^"]*/{report.id}" lang="ja">{title}</a>', queue)
+    assert re.search(rf'<a href="[^"]*/{unknown.id}">ok</a>', queue)  # no guess
+    page = client.get(f"/ko/staff/reports/{report.id}").get_data(as_text=True)
+    assert f'<span lang="ja">{title}</span>' in page
+    assert '<p class="report-text" lang="ja">夜中に' in page
+    client.delete_cookie("session")  # signed out: the reporter signs in next
+    login(report.reporter)
+    assert f'<h1 lang="ja">{title}</h1>' in client.get(
+        f"/en/reports/{report.id}").get_data(as_text=True)
+    assert re.search(rf'lang="ja">{title}</a>', client.get("/en/reports/").get_data(
+        as_text=True))
+
+
 def test_filters_live_in_the_url_and_combine(client, login, staff_user, create_report,
                                              categories):
     from portal.districts import District
