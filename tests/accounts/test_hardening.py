@@ -270,6 +270,13 @@ def test_the_account_page_lists_sessions_and_signs_out_the_others(app, client, l
     assert alive == 1
 
 
+def test_the_device_list_heads_its_dates_as_dates(client, login, resident):
+    # "Signed in" is also the audit log's name of the event; the column holds a time.
+    login(resident)
+    html = client.get("/ko/account/").get_data(as_text=True)
+    assert '<th scope="col">로그인 일시</th>' in html
+
+
 def test_one_device_can_be_signed_out_but_not_someone_elses(app, client, login, resident,
                                                             create_user):
     laptop = app.test_client()
