@@ -26,6 +26,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.columns import utcnow
+from portal.demo import seed
 from portal.extensions import db
 from tests.conftest import make_app, require
 
@@ -95,6 +96,15 @@ def live_server(backend, fresh_databases, tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo(live_server):
+    """The module's live server with the demo data (``flask demo seed``) in its database."""
+    with live_server.app.app_context():
+        seed()
+        db.session.remove()
+    return live_server
 
 
 @pytest.fixture(scope="session")

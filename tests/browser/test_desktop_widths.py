@@ -25,8 +25,6 @@ from urllib.parse import urlsplit
 import pytest
 
 from portal.accounts.demo import ADMIN_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
-from portal.demo import seed
-from portal.extensions import db
 from tests.browser.conftest import sign_in
 from tests.support.crawl import crawl
 from tests.support.http import sign_in as sign_in_client
@@ -62,14 +60,6 @@ MEASURE = """() => {
   }).map((table) => `${name(table)} ${table.offsetWidth} px in ${name(table.parentElement)}`);
   return {width: root.scrollWidth, limit: root.clientWidth, culprits, loose};
 }"""
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    with live_server.app.app_context():
-        seed()
-        db.session.remove()
-    return live_server
 
 
 def _addresses(app, email: str, lang: str) -> tuple[list[str], list[str]]:

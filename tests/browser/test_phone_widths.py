@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from portal.accounts.demo import DEMO_PASSWORD, RESIDENTS
 from portal.accounts.models import User
-from portal.demo import seed
 from portal.extensions import db
 from portal.reports import service
 from portal.reports.models import Category
@@ -23,14 +22,6 @@ from tests.support.http import sign_in as sign_in_client
 pytestmark = [pytest.mark.browser, pytest.mark.no_transaction]
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-
-
-@pytest.fixture(scope="module")
-def demo(live_server):
-    with live_server.app.app_context():
-        seed()
-        db.session.remove()
-    return live_server
 
 
 def _addresses(app, email: str | None, lang: str) -> list[str]:
