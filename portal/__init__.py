@@ -13,6 +13,7 @@ from . import (
     accounts,
     admin,
     api,
+    assets,
     backup,
     contacts,
     demo,
@@ -97,6 +98,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         configure_engine(db.engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
 
     i18n.init_app(app)
+    assets.init_app(app)
     paging.init_app(app)
     errors.init_app(app)
     init_security(app)

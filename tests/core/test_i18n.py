@@ -237,11 +237,14 @@ def test_a_time_range_over_several_days_gives_both_dates(app):
 
 def test_shared_links_are_built_once_per_language_and_script_root(app, client):
     """Templates keep links that name no object (i18n._template_url_for). That is only right
-    while url_for's one default is the page's language: a new default must be added to
-    the key there before it is added here."""
+    while url_for's defaults are the page's language and a static file's digest (which
+    depends on the filename, in the key): a new default must be added to the key there
+    before it is added here."""
+    from portal.assets import digest
+
     defaults = {key: [f.__name__ for f in funcs]
                 for key, funcs in app.url_default_functions.items()}
-    assert defaults == {None: ["add_lang"]}
+    assert defaults == {None: ["add_lang", "add_digest"]}
 
     template = app.jinja_env.from_string(
         "{{ url_for('pages.home') }} {{ url_for('pages.home', lang='ko') }} "
@@ -250,11 +253,12 @@ def test_shared_links_are_built_once_per_language_and_script_root(app, client):
     for lang, root in (("en", ""), ("vi", ""), ("en", "/portal"), ("vi", "/portal")):
         with app.test_request_context(f"/{lang}/", base_url=f"http://localhost{root}"):
             g.lang = lang
+            css = f"{root}/static/portal.css?v={digest('portal.css')}"
             assert template.render() == (
-                f"{root}/{lang}/ {root}/ko/ {root}/static/portal.css {root}/{lang}/account/profile"
+                f"{root}/{lang}/ {root}/ko/ {css} {root}/{lang}/account/profile"
             )
     html = client.get("/en/login", base_url="http://localhost/portal").get_data(as_text=True)
-    assert 'href="/portal/en/help"' in html and 'href="/portal/static/portal.css"' in html
+    assert 'href="/portal/en/help"' in html and 'href="/portal/static/portal.css?v=' in html
 
 
 def test_text_written_in_another_language_follows_force_locale_in_a_request_and_outside(app):

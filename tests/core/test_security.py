@@ -108,6 +108,47 @@ def test_static_files_do_not_look_up_the_session(client, login, resident, count_
     assert statements == []
 
 
+def test_static_links_name_their_content_and_are_cached_a_year(app, client, tmp_path):
+    import re
+
+    from portal.assets import digest
+
+    html = client.get("/en/").get_data(as_text=True)
+    link = re.search(r'href="(/static/portal\.css\?v=(\w+))"', html)
+    assert link and link.group(2) == digest("portal.css")
+    named = client.get(link.group(1))
+    assert named.status_code == 200
+    assert named.cache_control.max_age == 365 * 24 * 3600 and named.cache_control.immutable
+    assert named.cache_control.public and not named.cache_control.no_cache
+    assert named.headers["X-Content-Type-Options"] == "nosniff"  # the security headers stay
+    named.close()
+    # Without the digest, or with an older file's, the browser asks again (ETag).
+    for url in ("/static/portal.css", "/static/portal.css?v=0123456789ab"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not response.cache_control.immutable and response.cache_control.max_age is None
+        response.close()
+    # A changed file has another digest: the old link is no longer cached a year.
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "a.css").write_text("p { color: red; }")
+    app.static_folder = str(static)
+    try:
+        with app.test_request_context("/en/"):
+            before = digest("a.css")
+            (static / "a.css").write_text("p { color: blue; }")
+            after = digest("a.css")
+            assert before != after and digest("../portal.css") is None
+        stale = client.get(f"/static/a.css?v={before}")
+        stale.close()
+        assert stale.status_code == 200 and not stale.cache_control.immutable
+        current = client.get(f"/static/a.css?v={after}")
+        current.close()
+        assert current.cache_control.immutable
+    finally:
+        app.static_folder = "static"
+
+
 def test_the_proxy_count_decides_whose_address_is_used(tmp_path):
     from tests.conftest import make_app
 
