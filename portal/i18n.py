@@ -233,7 +233,21 @@ def localized(values: dict[str, str] | None, lang: str | None = None) -> str:
     if not values:
         return ""
     lang = lang or current_lang()
-    return values.get(lang) or values.get(DEFAULT_LOCALE) or next(iter(values.values()), "")
+    return (values.get(lang) or values.get(DEFAULT_LOCALE)
+            or next((text for text in values.values() if text), ""))
+
+
+def lang_attr(values: dict[str, str] | None) -> Markup:
+    """`` lang="en"`` when ``localized(values)`` falls back to another language than the
+    page's, else nothing: the element then says which language it holds (WCAG 2.1, 3.1.2)."""
+    lang = current_lang()
+    if not values or values.get(lang):
+        return Markup("")
+    shown = DEFAULT_LOCALE if values.get(DEFAULT_LOCALE) else next(
+        (code for code, text in values.items() if text), None)
+    if shown is None or shown == lang:
+        return Markup("")
+    return Markup(' lang="%s"') % shown
 
 
 def _translations():
@@ -386,4 +400,5 @@ def init_app(app: Flask) -> None:
         language_links=language_links,
         country_name=country_name,
         localized=localized,
+        lang_attr=lang_attr,
     )

@@ -285,3 +285,22 @@ def test_text_written_in_another_language_follows_force_locale_in_a_request_and_
             text = format_time_range(start, start.replace(hour=12))
         assert current_lang() == "en"
     assert text.replace("\u202f", " ") == korean
+
+
+def test_lang_attr_names_the_language_localized_falls_back_to(app):
+    from portal.i18n import lang_attr, localized
+
+    cases = [
+        ({"vi": "Lễ hội", "en": "Festival"}, ""),  # the page's own language
+        ({"en": "Festival", "ko": "축제"}, ' lang="en"'),  # English first
+        ({"ko": "축제", "ja": "祭り"}, ' lang="ko"'),  # no English: the first one given
+        ({"vi": "", "ko": "축제"}, ' lang="ko"'),  # an empty translation is none
+        ({}, ""),
+        (None, ""),
+    ]
+    with app.test_request_context("/vi/"):
+        g.lang = "vi"
+        for values, expected in cases:
+            assert str(lang_attr(values)) == expected, values
+            if expected:
+                assert localized(values) == values[expected[7:9]]

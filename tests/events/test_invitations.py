@@ -353,6 +353,22 @@ def test_a_missing_answer_keeps_the_form_and_says_why(app, client, create_event,
     assert 'class="error"' in html
 
 
+def test_a_title_shown_in_english_for_want_of_a_translation_says_so(client, create_event):
+    # Staff wrote English and Korean only: a Vietnamese page shows the English, marked as
+    # English (WCAG 2.1, 3.1.2), and the Korean page its own text, unmarked.
+    event = create_event(public=True, titles={"en": "Lantern festival", "ko": "등불 축제"},
+                         descriptions={"en": "Lanterns along the stream."})
+    listing = client.get("/vi/events/").get_data(as_text=True)
+    assert re.search(rf'<a href="/vi/events/{event.id}" lang="en">Lantern festival</a>',
+                     listing)
+    page = client.get(f"/vi/events/{event.id}").get_data(as_text=True)
+    assert '<h1 lang="en">Lantern festival</h1>' in page
+    assert '<div class="prose" lang="en"><p>Lanterns along the stream.</p>' in page
+    korean = client.get(f"/ko/events/{event.id}").get_data(as_text=True)
+    assert "<h1>등불 축제</h1>" in korean
+    assert '<div class="prose" lang="en">' in korean  # no Korean description: English
+
+
 def test_invitation_only_events_are_seen_only_by_those_invited(
     app, client, create_event, create_contact, create_user
 ):
