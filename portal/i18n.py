@@ -228,26 +228,33 @@ def format_time_range(start, end) -> str:
     return glue.replace("{1}", format_date(start, "full")).replace("{0}", hours)
 
 
+def _shown(values: dict[str, str], lang: str) -> tuple[str | None, str]:
+    """The language and text ``localized`` shows: ``lang``'s, else English, else the first."""
+    for code in (lang, DEFAULT_LOCALE):
+        if values.get(code):
+            return code, values[code]
+    return next(((code, text) for code, text in values.items() if text), (None, ""))
+
+
 def localized(values: dict[str, str] | None, lang: str | None = None) -> str:
     """Text staff wrote in several languages, in ``lang`` (this page's), else in English."""
     if not values:
         return ""
-    lang = lang or current_lang()
-    return (values.get(lang) or values.get(DEFAULT_LOCALE)
-            or next((text for text in values.values() if text), ""))
+    return _shown(values, lang or current_lang())[1]
+
+
+def text_lang(code: str | None) -> Markup:
+    """`` lang="ja"`` for text in language ``code`` when the page is in another, else
+    nothing: the element then says which language it holds (WCAG 2.1, 3.1.2)."""
+    if not code or code == current_lang():
+        return Markup("")
+    return Markup(' lang="%s"') % code
 
 
 def lang_attr(values: dict[str, str] | None) -> Markup:
-    """`` lang="en"`` when ``localized(values)`` falls back to another language than the
-    page's, else nothing: the element then says which language it holds (WCAG 2.1, 3.1.2)."""
-    lang = current_lang()
-    if not values or values.get(lang):
-        return Markup("")
-    shown = DEFAULT_LOCALE if values.get(DEFAULT_LOCALE) else next(
-        (code for code, text in values.items() if text), None)
-    if shown is None or shown == lang:
-        return Markup("")
-    return Markup(' lang="%s"') % shown
+    """``text_lang`` of what ``localized(values)`` shows: set when it falls back to English
+    (or another language) for want of the page's."""
+    return text_lang(_shown(values, current_lang())[0] if values else None)
 
 
 def _translations():
@@ -401,4 +408,5 @@ def init_app(app: Flask) -> None:
         country_name=country_name,
         localized=localized,
         lang_attr=lang_attr,
+        text_lang=text_lang,
     )

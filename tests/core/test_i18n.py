@@ -288,7 +288,7 @@ def test_text_written_in_another_language_follows_force_locale_in_a_request_and_
 
 
 def test_lang_attr_names_the_language_localized_falls_back_to(app):
-    from portal.i18n import lang_attr, localized
+    from portal.i18n import lang_attr, localized, text_lang
 
     cases = [
         ({"vi": "Lễ hội", "en": "Festival"}, ""),  # the page's own language
@@ -304,3 +304,6 @@ def test_lang_attr_names_the_language_localized_falls_back_to(app):
             assert str(lang_attr(values)) == expected, values
             if expected:
                 assert localized(values) == values[expected[7:9]]
+        # Text in a known language: marked unless it is the page's own.
+        assert str(text_lang("ja")) == ' lang="ja"'
+        assert str(text_lang("vi")) == "" and str(text_lang(None)) == ""
