@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 from pages import WRK_REPORT, Page, check_page, run_wrk, settled_cookie
-from server import seeded_server, sign_in
+from server import DEMO_EMAIL, seeded_server, sign_in
 
 STAFF_EMAIL = "staff@seoul.example"  # portal.accounts.demo.STAFF_EMAIL
 EMPTY_PAGE = '{% extends "base.html" %}{% block content %}<p>.</p>{% endblock %}'
@@ -129,7 +129,7 @@ def main(argv=None) -> int:
                           database_url=database_url) as server:
         script = Path(tmp) / "report.lua"
         script.write_text(WRK_REPORT)
-        emails = {"resident": None, "staff": STAFF_EMAIL}
+        emails = {"resident": DEMO_EMAIL, "staff": STAFF_EMAIL}
         print(f"{'round':>5} {'path':<18} {'signed in':<9} {'req/s':>7} {'x bare':>6} "
               f"{'ms left for a third':>19}  what")
         for round_ in range(1, args.rounds + 1):
@@ -138,7 +138,7 @@ def main(argv=None) -> int:
                 cookie = None
                 if who:
                     # A fresh sign-in per page: the cookie changes with the idle clock.
-                    signed = sign_in(server.url, *([emails[who]] if emails[who] else []))
+                    signed = sign_in(server.url, emails[who])
                     cookie = settled_cookie(server, path, f"session={signed}")
                 page = Page(path, label, signed_in=bool(who))
                 status, location, _size = check_page(server, page, cookie)

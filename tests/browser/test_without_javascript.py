@@ -38,10 +38,10 @@ def _invited_resident(app) -> tuple[str, str, int, int]:
             .where(Invitation.answer.is_(None))
             .order_by(User.locale == "en", Invitation.id)  # one in another language first
         ).first()
-        housing = db.session.scalars(sa.select(Category.id).order_by(Category.id)).first()
+        category_id = db.session.scalars(sa.select(Category.id).order_by(Category.id)).first()
         db.session.remove()
     assert row is not None, "the demo data has no unanswered invitation of a resident"
-    return row.email, row.locale, row.id, housing
+    return row.email, row.locale, row.id, category_id
 
 
 def test_a_resident_and_staff_get_through_without_javascript(demo, new_page, tmp_path):
